@@ -1,0 +1,38 @@
+/** The tools a simulated host has on its PATH, each a thin adapter from argv to a command module. */
+import { runIp } from '../commands/ip/index.ts';
+import { runSysctl } from '../commands/sysctl.ts';
+import type { CommandOutput } from '../commands/types.ts';
+import type { NetNs } from '../engine/linux/netns.ts';
+import type { LinuxHost } from './host.ts';
+
+export interface ToolEnv {
+  host: LinuxHost;
+  netns: NetNs;
+  stdin: string;
+  /** The name the tool was invoked by (iptables-nft vs iptables-legacy …). */
+  name: string;
+}
+
+export type Tool = (args: string[], env: ToolEnv) => CommandOutput;
+
+function netContext(env: ToolEnv) {
+  return {
+    kernel: env.host.kernel,
+    netns: env.netns,
+    named: env.host.kernel.named,
+    exec: (argv: string[], netns: NetNs) => {
+      const [name] = argv;
+      if (name !== undefined && !env.host.tools.has(name)) {
+        return { stdout: '', stderr: `exec of "${name}" failed: No such file or directory\n`, exitCode: 255 };
+      }
+      return env.host.run(argv, netns, env.stdin);
+    },
+  };
+}
+
+export function toolTable(): Map<string, Tool> {
+  return new Map<string, Tool>([
+    ['ip', (args, env) => runIp(args, netContext(env))],
+    ['sysctl', (args, env) => runSysctl(args, env.netns)],
+  ]);
+}
