@@ -1,5 +1,6 @@
 /** The tools a simulated host has on its PATH, each a thin adapter from argv to a command module. */
 import { runIp } from '../commands/ip/index.ts';
+import { runPing } from '../commands/ping.ts';
 import { runSysctl } from '../commands/sysctl.ts';
 import type { CommandOutput } from '../commands/types.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
@@ -34,5 +35,6 @@ export function toolTable(): Map<string, Tool> {
   return new Map<string, Tool>([
     ['ip', (args, env) => runIp(args, netContext(env))],
     ['sysctl', (args, env) => runSysctl(args, env.netns)],
+    ['ping', (args, env) => runPing(args, env.host.kernel, env.netns)],
   ]);
 }

@@ -4,11 +4,15 @@
  */
 import type { Rng, VirtualClock } from '../sim.ts';
 import { fail } from './errors.ts';
+import { EventQueue } from './events.ts';
 import { NetNs } from './netns.ts';
+import { NetStack } from './stack.ts';
 
 export class Kernel {
   readonly clock: VirtualClock;
   readonly rng: Rng;
+  readonly events: EventQueue;
+  readonly stack: NetStack;
   readonly namespaces: NetNs[] = [];
   readonly root: NetNs;
   /** Namespaces bound under /run/netns, as `ip netns` sees them (name → namespace), in creation order. */
@@ -18,6 +22,8 @@ export class Kernel {
   constructor(clock: VirtualClock, rng: Rng) {
     this.clock = clock;
     this.rng = rng;
+    this.events = new EventQueue(clock);
+    this.stack = new NetStack(this);
     this.root = this.createNamespace();
   }
 

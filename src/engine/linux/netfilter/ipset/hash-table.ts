@@ -132,7 +132,7 @@ export class KernelHash<E> {
     if (n.pos >= n.size) {
       if (n.size >= this.bucketsize) return 'resize';
       n.size += INIT_SIZE;
-      this.bucketBytes += INIT_SIZE * this.dsize;
+      this.bucketBytes += growthBytes(this.dsize);
     }
     n.slots[n.pos++] = e;
     this.regionElements[region] = (this.regionElements[region] ?? 0) + 1;
@@ -154,7 +154,8 @@ export class KernelHash<E> {
       this.regionElements[region] = (this.regionElements[region] ?? 0) - 1;
       let unused = 0;
       for (let k = 0; k < n.pos; k++) if (n.slots[k] === undefined) unused++;
-      if (n.pos === 0 && unused === 0) {
+      // 6.x stable frees a bucket once every slot below pos is unused (older kernels: pos == 0).
+      if (unused === n.pos) {
         this.bucketBytes -= HBUCKET_SIZE + n.size * this.dsize;
         this.buckets.delete(key);
       } else if (unused >= INIT_SIZE) {
@@ -162,7 +163,7 @@ export class KernelHash<E> {
         n.size -= INIT_SIZE;
         n.slots = kept;
         n.pos = kept.length;
-        this.bucketBytes -= INIT_SIZE * this.dsize;
+        this.bucketBytes -= growthBytes(this.dsize);
       }
       return data;
     }
@@ -228,7 +229,7 @@ export class KernelHash<E> {
             break;
           }
           m.size += INIT_SIZE;
-          bytes += INIT_SIZE * this.dsize;
+          bytes += growthBytes(this.dsize);
         }
         m.slots[m.pos++] = e;
         const r = regionOf(key);
@@ -242,6 +243,16 @@ export class KernelHash<E> {
       return;
     }
   }
+}
+
+/**
+ * What the kernel adds to its byte count when a bucket grows or shrinks by two slots: it charges
+ * ext_size(AHASH_INIT_SIZE), which includes a whole bucket header each time, although only the
+ * slots are new. Freeing a bucket subtracts its real size, so the figure drifts upwards after
+ * deletions exactly as the kernel's does.
+ */
+function growthBytes(dsize: number): number {
+  return HBUCKET_SIZE + INIT_SIZE * dsize;
 }
 
 function regionCount(bits: number): number {

@@ -54,8 +54,12 @@ export class IpsetTable implements SetLookup {
     return s;
   }
 
+  /** Set names in dump order: by slot, but list:set sets after all others (IPSET_DUMP_LAST). */
   names(): string[] {
-    return this.slots.flatMap((s) => (s ? [s.name] : []));
+    const live = this.slots.filter((s): s is Slot => s !== null);
+    return [...live.filter((s) => s.impl.type !== 'list:set'), ...live.filter((s) => s.impl.type === 'list:set')].map(
+      (s) => s.name,
+    );
   }
 
   has(name: string): boolean {

@@ -58,5 +58,5 @@ export function jhash2(words: readonly number[], initval: number): number {
 
 /** A network-order IPv4 address as the kernel's little-endian u32 load sees it. */
 export function beWord(addr: number): number {
-  return (((addr & 0xff) << 24) | ((addr >>> 8) & 0xff) << 16 | ((addr >>> 16) & 0xff) << 8 | (addr >>> 24)) >>> 0;
+  return (((addr & 0xff) << 24) | (((addr >>> 8) & 0xff) << 16) | (((addr >>> 16) & 0xff) << 8) | (addr >>> 24)) >>> 0;
 }

@@ -5,7 +5,7 @@
  * kernel's order and reports the kernel's memory figure.
  */
 import { networkOf } from '../../../wire/addr.ts';
-import { KernelHash, hashBits } from './hash-table.ts';
+import { hashBits, KernelHash } from './hash-table.ts';
 import { beWord } from './jhash.ts';
 import type {
   CreateOptions,
