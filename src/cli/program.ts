@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { labs } from '../../exercises/index.ts';
 import { formatLabList } from './labs.ts';
+import { addRenderCommand } from './render.ts';
 
 export interface CliIo {
   stdout: (text: string) => unknown;
@@ -30,6 +31,8 @@ export function buildProgram(io: CliIo): Command {
     .action((options: { json?: boolean }) => {
       io.stdout(options.json ? `${JSON.stringify(labs, null, 2)}\n` : formatLabList(labs));
     });
+
+  addRenderCommand(program, io);
 
   return program;
 }
