@@ -51,3 +51,23 @@ describe('formatLabList', () => {
     );
   });
 });
+
+describe('packet-lab exec', () => {
+  it('runs a command line on a fresh host and returns its status', async () => {
+    const { code, stdout } = await run('exec', '-c', 'ip -br a');
+    expect(code).toBe(0);
+    expect(stdout).toBe('lo               DOWN           \n');
+  });
+
+  it('prints a transcript and ends with the last command status', async () => {
+    const { code, stdout } = await run('exec', '--transcript', '-c', 'ip link set eth0 up');
+    expect(code).toBe(1);
+    expect(stdout).toBe('$ ip link set eth0 up\nCannot find device "eth0"\n[exit 1]\n');
+  });
+
+  it('needs exactly one of -c and --script', async () => {
+    const { code, stderr } = await run('exec');
+    expect(code).toBe(2);
+    expect(stderr).toContain('exactly one of');
+  });
+});

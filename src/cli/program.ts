@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { labs } from '../../exercises/index.ts';
+import { addExecCommand } from './exec.ts';
 import { formatLabList } from './labs.ts';
 import { addRenderCommand } from './render.ts';
 
@@ -15,7 +16,7 @@ function packageVersion(): string {
 }
 
 /** Builds the command tree; every subcommand writes through `io` so tests can read it. */
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
   const program = new Command('packet-lab')
     .description('Kubernetes networking labs on a simulated Linux network stack.')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
@@ -33,16 +34,20 @@ export function buildProgram(io: CliIo): Command {
     });
 
   addRenderCommand(program, io);
+  addExecCommand(program, io, setExit);
 
   return program;
 }
 
 /** Runs the CLI and returns the exit status instead of exiting, so it can be called in-process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     io.stderr(`packet-lab: ${error instanceof Error ? error.message : String(error)}\n`);

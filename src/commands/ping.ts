@@ -2,12 +2,13 @@
  * `ping` (iputils 20221126): ICMP echo over the engine's stack. Like the real program it waits:
  * here that means running the kernel's event queue, so time passes only on the virtual clock.
  */
+
+import { ERRNO } from '../engine/linux/errors.ts';
 import type { Kernel } from '../engine/linux/kernel.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import type { LocalListener } from '../engine/linux/stack.ts';
 import { formatIpv4, parseIpv4 } from '../engine/wire/addr.ts';
 import { IPPROTO_ICMP, type Ipv4Packet } from '../engine/wire/packet.ts';
-import { ERRNO } from '../engine/linux/errors.ts';
 import type { CommandOutput } from './types.ts';
 
 interface PingOptions {
@@ -64,9 +65,11 @@ function parse(args: string[]): PingOptions | string {
 export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutput {
   const parsed = parse(args);
   if (typeof parsed === 'string') return { stdout: '', stderr: `${parsed}\n`, exitCode: 2 };
-  if (parsed.target === undefined) return { stdout: '', stderr: 'ping: usage error: Destination address required\n', exitCode: 1 };
+  if (parsed.target === undefined)
+    return { stdout: '', stderr: 'ping: usage error: Destination address required\n', exitCode: 1 };
   const dst = parseIpv4(parsed.target);
-  if (dst === null) return { stdout: '', stderr: `ping: ${parsed.target}: Temporary failure in name resolution\n`, exitCode: 2 };
+  if (dst === null)
+    return { stdout: '', stderr: `ping: ${parsed.target}: Temporary failure in name resolution\n`, exitCode: 2 };
   const probe: Ipv4Packet = echo(kernel, 0, dst, 0, 0, parsed);
   const errno = checkRoute(kernel, ns, probe);
   if (errno) return { stdout: '', stderr: `ping: connect: ${ERRNO[errno]}\n`, exitCode: 2 };
@@ -89,13 +92,15 @@ export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutpu
       if (sent === undefined) return true;
       const rtt = (kernel.clock.micros - sent) / 1000;
       rtts.push(rtt);
-      if (!parsed.quiet) stdout += `${parsed.size + 8} bytes from ${formatIpv4(packet.src)}: icmp_seq=${icmp.seq} ttl=${packet.ttl} time=${formatRtt(rtt)} ms\n`;
+      if (!parsed.quiet)
+        stdout += `${parsed.size + 8} bytes from ${formatIpv4(packet.src)}: icmp_seq=${icmp.seq} ttl=${packet.ttl} time=${formatRtt(rtt)} ms\n`;
       return true;
     }
     const quoted = icmp.quoted?.payload;
     if ((icmp.type === 3 || icmp.type === 11) && quoted?.kind === 'icmp' && quoted.id === id) {
       errors++;
-      const text = icmp.type === 11 ? 'Time to live exceeded' : (UNREACH[icmp.code] ?? `Dest Unreachable, Bad Code: ${icmp.code}`);
+      const text =
+        icmp.type === 11 ? 'Time to live exceeded' : (UNREACH[icmp.code] ?? `Dest Unreachable, Bad Code: ${icmp.code}`);
       if (!parsed.quiet) stdout += `From ${formatIpv4(packet.src)} icmp_seq=${quoted.seq} ${text}\n`;
       return true;
     }

@@ -3,8 +3,9 @@
  * and the tools on its PATH. A process runs a tool in one network namespace; `ip netns exec`,
  * `nsenter` and friends re-enter the same table in another.
  */
-import { fail as failOutput } from '../commands/types.ts';
+
 import type { CommandOutput } from '../commands/types.ts';
+import { fail as failOutput } from '../commands/types.ts';
 import { Kernel } from '../engine/linux/kernel.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import { Rng, VirtualClock } from '../engine/sim.ts';

@@ -44,7 +44,10 @@ function showAddrs(run: IpRun, args: string[]): number {
     if (opts.brief) {
       if (opts.family !== 'all' && v4.length + v6.length === 0) continue;
       const name = `${link.name}${linkSuffix(link)}`;
-      const addrs = [...v4.map((a) => `${formatIpv4(a.local)}/${a.prefixlen} `), ...v6.map((a) => `${a.addr}/${a.prefixlen} `)].join('');
+      const addrs = [
+        ...v4.map((a) => `${formatIpv4(a.local)}/${a.prefixlen} `),
+        ...v6.map((a) => `${a.addr}/${a.prefixlen} `),
+      ].join('');
       out.line(`${name.padEnd(16)} ${operstate(ns, link).padEnd(14)} ${addrs}`);
       continue;
     }
@@ -112,8 +115,10 @@ function addAddr(run: IpRun, args: string[], verb: string): number {
   const link = ctx.netns.requireLink(devName);
   let broadcast: number | undefined;
   if (brd === '+') broadcast = prefix.len < 31 ? broadcastOf(prefix.addr, prefix.len) : undefined;
-  else if (brd === '-') broadcast = prefix.len < 31 ? (prefix.addr & (0xffffffff << (32 - prefix.len))) >>> 0 : undefined;
-  else if (brd !== undefined) broadcast = parseIpv4(brd) ?? usage(`Error: inet address is expected rather than "${brd}".`, 1);
+  else if (brd === '-')
+    broadcast = prefix.len < 31 ? (prefix.addr & (0xffffffff << (32 - prefix.len))) >>> 0 : undefined;
+  else if (brd !== undefined)
+    broadcast = parseIpv4(brd) ?? usage(`Error: inet address is expected rather than "${brd}".`, 1);
   if (label !== undefined && label !== link.name && !label.startsWith(`${link.name}:`)) {
     throw new IpError(`"${label}" label must match device name`, 1);
   }

@@ -16,7 +16,8 @@ export function usage(message: string, exitCode = 255): never {
 
 /** How iproute2 prints a failed netlink request: the extack message, else strerror. */
 export function describeKernelError(error: KernelError): { message: string; exitCode: number } {
-  if (error.errno === 'ENODEV' && error.extack?.startsWith('Cannot find device')) return { message: error.extack, exitCode: 1 };
+  if (error.errno === 'ENODEV' && error.extack?.startsWith('Cannot find device'))
+    return { message: error.extack, exitCode: 1 };
   if (error.extack) return { message: `Error: ${error.extack}.`, exitCode: 2 };
   return { message: `RTNETLINK answers: ${ERRNO[error.errno]}`, exitCode: 2 };
 }

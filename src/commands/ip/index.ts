@@ -118,7 +118,8 @@ function dispatch(argv: string[], ctx: NetContext, out: Out): number {
       const family = argv[++i];
       if (family === 'inet') opts.family = 'inet';
       else if (family === 'inet6') opts.family = 'inet6';
-      else if (family !== 'link') throw new IpError(`Error: argument "${family ?? ''}" is wrong: invalid protocol family`, 255);
+      else if (family !== 'link')
+        throw new IpError(`Error: argument "${family ?? ''}" is wrong: invalid protocol family`, 255);
     } else if (opt === '-n' || matches(opt.slice(1), 'netns')) {
       const name = argv[++i];
       if (name === undefined) throw new IpError('Command line is not complete. Try option "help"', 255);

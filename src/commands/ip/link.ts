@@ -130,7 +130,14 @@ function parseCommon(ctx: NetContext, args: string[], start: number, stopAtType:
     else if (arg === 'mtu') common.mtu = parseMtu(next(args, ++i));
     else if (arg === 'address') common.mac = parseAddress(next(args, ++i));
     else if (arg === 'netns') common.netns = lookupNetns(ctx, next(args, ++i));
-    else if (arg === 'txqueuelen' || arg === 'qlen' || arg === 'txqlen' || arg === 'numtxqueues' || arg === 'numrxqueues') i++;
+    else if (
+      arg === 'txqueuelen' ||
+      arg === 'qlen' ||
+      arg === 'txqlen' ||
+      arg === 'numtxqueues' ||
+      arg === 'numrxqueues'
+    )
+      i++;
     else if (arg === 'up') common.up = true;
     else if (arg === 'down') common.up = false;
     else if (arg === 'master') common.master = next(args, ++i);
@@ -161,6 +168,7 @@ function addLink(run: IpRun, args: string[]): number {
       break;
     case 'bridge':
       created = home.createLink('bridge', name, options, {
+        tsoMaxSize: 65536,
         fdb: [],
         ageingTime: 30000,
         macFixed: common.mac !== undefined,
@@ -171,7 +179,12 @@ function addLink(run: IpRun, args: string[]): number {
       created = addVxlan(home, name, options, typeArgs);
       break;
     case 'ipip':
-      created = home.createLink('ipip', name, { ...options, mtu: options.mtu ?? 1480, mac: '00:00:00:00:00:00' }, ipipArgs(typeArgs));
+      created = home.createLink(
+        'ipip',
+        name,
+        { ...options, mtu: options.mtu ?? 1480, mac: '00:00:00:00:00:00' },
+        ipipArgs(typeArgs),
+      );
       break;
     case 'dummy':
       created = home.createLink('dummy', name, options);
@@ -184,14 +197,21 @@ function addLink(run: IpRun, args: string[]): number {
   return 0;
 }
 
-function addVeth(ctx: NetContext, home: NetNs, name: string, options: { mtu?: number; mac?: string }, args: string[]): VethLink {
+function addVeth(
+  ctx: NetContext,
+  home: NetNs,
+  name: string,
+  options: { mtu?: number; mac?: string },
+  args: string[],
+): VethLink {
   let peerName: string | undefined;
   let peerNs = home;
   let peerMtu: number | undefined;
   let peerMac: string | undefined;
   let i = 0;
   if (args[0] === 'peer') i = 1;
-  else if (args.length > 0) throw new IpError(`Garbage instead of arguments "${args.join(' ')} ...". Try "ip link help".`, 255);
+  else if (args.length > 0)
+    throw new IpError(`Garbage instead of arguments "${args.join(' ')} ...". Try "ip link help".`, 255);
   for (; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === 'name') peerName = next(args, ++i);
@@ -203,8 +223,12 @@ function addVeth(ctx: NetContext, home: NetNs, name: string, options: { mtu?: nu
   }
   peerName ??= nextFreeName(peerNs, 'veth');
   if (peerNs.linkByName(peerName) || (peerNs === home && peerName === name)) fail('EEXIST');
+  // veth_newlink registers the peer first, so it gets the lower ifindex.
+  const b = peerNs.createLink('veth', peerName, { mtu: peerMtu, mac: peerMac }, {
+    numtxqueues: 2,
+    numrxqueues: 2,
+  } as Partial<VethLink>);
   const a = home.createLink('veth', name, options, { numtxqueues: 2, numrxqueues: 2 } as Partial<VethLink>);
-  const b = peerNs.createLink('veth', peerName, { mtu: peerMtu, mac: peerMac }, { numtxqueues: 2, numrxqueues: 2 } as Partial<VethLink>);
   NetNs.pairVeth(a, b);
   if (peerNs !== home) {
     home.nsidOf(peerNs);
@@ -227,7 +251,8 @@ function addVxlan(home: NetNs, name: string, options: { mtu?: number; mac?: stri
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === 'id' || arg === 'vni') vni = Number(next(args, ++i));
-    else if (arg === 'local') local = parseIpv4(next(args, ++i)) ?? usage(`Error: inet address is expected rather than "${args[i]}".`, 1);
+    else if (arg === 'local')
+      local = parseIpv4(next(args, ++i)) ?? usage(`Error: inet address is expected rather than "${args[i]}".`, 1);
     else if (arg === 'remote' || arg === 'group')
       remote = parseIpv4(next(args, ++i)) ?? usage(`Error: inet address is expected rather than "${args[i]}".`, 1);
     else if (arg === 'dev') dev = home.requireLink(next(args, ++i));
@@ -240,7 +265,12 @@ function addVxlan(home: NetNs, name: string, options: { mtu?: number; mac?: stri
   }
   if (vni === undefined || !Number.isInteger(vni)) throw new IpError('vxlan: missing virtual network identifier', 255);
   const mtu = options.mtu ?? (dev ? dev.mtu - 50 : 1450);
-  return home.createLink('vxlan', name, { ...options, mtu }, { vni, local, remote, dev: dev?.ifindex, dstport, learning, fdb: [] });
+  return home.createLink(
+    'vxlan',
+    name,
+    { ...options, mtu },
+    { vni, local, remote, dev: dev?.ifindex, dstport, learning, fdb: [] },
+  );
 }
 
 function ipipArgs(args: string[]): { local?: number; remote?: number } {
@@ -249,7 +279,8 @@ function ipipArgs(args: string[]): { local?: number; remote?: number } {
     const arg = args[i] ?? '';
     if (arg === 'local' || arg === 'remote') {
       const value = next(args, ++i);
-      if (value !== 'any') result[arg] = parseIpv4(value) ?? usage(`Error: inet address is expected rather than "${value}".`, 1);
+      if (value !== 'any')
+        result[arg] = parseIpv4(value) ?? usage(`Error: inet address is expected rather than "${value}".`, 1);
     }
   }
   return result;

@@ -70,7 +70,8 @@ function parseArgs(args: string[]) {
     else if (arg === 'nud') {
       const v = value().toUpperCase();
       const found = STATES.find((s) => s === v);
-      if (!found && v !== 'NONE') throw new IpError(`Error: argument "${v.toLowerCase()}" is wrong: nud state is bad`, 255);
+      if (!found && v !== 'NONE')
+        throw new IpError(`Error: argument "${v.toLowerCase()}" is wrong: nud state is bad`, 255);
       state = found ?? 'PERMANENT';
     } else if (arg === 'proxy') proxy = true;
     else if (arg === 'router') router = true;
@@ -90,11 +91,19 @@ function parseIp(text: string): number {
 function addNeigh(run: IpRun, args: string[], verb: string): number {
   const ns = run.ctx.netns;
   const spec = parseArgs(args);
-  if (spec.devName === undefined || spec.ip === undefined) throw new IpError('Device and destination are required arguments.', 255);
+  if (spec.devName === undefined || spec.ip === undefined)
+    throw new IpError('Device and destination are required arguments.', 255);
   const dev = ns.requireLink(spec.devName);
   if (spec.proxy) {
     if (!ns.neighbours.some((n) => n.proxy && n.ip === spec.ip && n.ifindex === dev.ifindex)) {
-      ns.neighbours.push({ ifindex: dev.ifindex, ip: spec.ip, state: 'PERMANENT', confirmed: 0, router: false, proxy: true });
+      ns.neighbours.push({
+        ifindex: dev.ifindex,
+        ip: spec.ip,
+        state: 'PERMANENT',
+        confirmed: 0,
+        router: false,
+        proxy: true,
+      });
     }
     return 0;
   }
@@ -112,7 +121,8 @@ function addNeigh(run: IpRun, args: string[], verb: string): number {
 function delNeigh(run: IpRun, args: string[]): number {
   const ns = run.ctx.netns;
   const spec = parseArgs(args);
-  if (spec.devName === undefined || spec.ip === undefined) throw new IpError('Device and destination are required arguments.', 255);
+  if (spec.devName === undefined || spec.ip === undefined)
+    throw new IpError('Device and destination are required arguments.', 255);
   const dev = ns.requireLink(spec.devName);
   const entry = spec.proxy
     ? ns.neighbours.find((n) => n.proxy && n.ip === spec.ip && n.ifindex === dev.ifindex)

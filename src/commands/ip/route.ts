@@ -118,14 +118,17 @@ function showRoutes(run: IpRun, args: string[]): number {
   const ns = ctx.netns;
   const dev = spec.dev !== undefined ? ns.requireLink(spec.dev) : undefined;
   const tableIds = spec.table === 'all' ? [...ns.tables.keys()].sort((a, b) => a - b) : [spec.table ?? RT_TABLE.main];
-  for (const id of spec.table === 'all' ? tableIds.filter((t) => t !== RT_TABLE.local).concat([RT_TABLE.local]) : tableIds) {
+  for (const id of spec.table === 'all'
+    ? tableIds.filter((t) => t !== RT_TABLE.local).concat([RT_TABLE.local])
+    : tableIds) {
     const table = ns.tables.get(id);
     if (!table) continue;
     for (const route of table.routes) {
       if (dev && route.dev !== dev.ifindex) continue;
       if (spec.protocol !== undefined && route.protocol !== spec.protocol) continue;
       if (spec.scope !== undefined && route.scope !== spec.scope) continue;
-      if (spec.prefix && (route.dst !== networkOf(spec.prefix.addr, spec.prefix.len) || route.len !== spec.prefix.len)) continue;
+      if (spec.prefix && (route.dst !== networkOf(spec.prefix.addr, spec.prefix.len) || route.len !== spec.prefix.len))
+        continue;
       let line = formatRoute(ns, route, spec.table === 'all');
       if (dev) line = line.replace(` dev ${dev.name}`, '');
       out.line(line);
@@ -138,7 +141,10 @@ function changeRoute(run: IpRun, args: string[], verb: 'add' | 'del' | 'replace'
   const ns = run.ctx.netns;
   const spec = parseSpec(args, false);
   if (!spec.prefix) throw new IpError('Error: either "to" is duplicate, or "dev" is a garbage.', 1);
-  const tableId = spec.table === 'all' ? RT_TABLE.main : (spec.table ?? (spec.type === 'local' || spec.type === 'broadcast' ? RT_TABLE.local : RT_TABLE.main));
+  const tableId =
+    spec.table === 'all'
+      ? RT_TABLE.main
+      : (spec.table ?? (spec.type === 'local' || spec.type === 'broadcast' ? RT_TABLE.local : RT_TABLE.main));
   const dev = spec.dev !== undefined ? ns.requireLink(spec.dev) : undefined;
   const dst = networkOf(spec.prefix.addr, spec.prefix.len);
   if (dst !== spec.prefix.addr) fail('EINVAL', 'Invalid prefix for given prefix length');
@@ -165,7 +171,10 @@ function changeRoute(run: IpRun, args: string[], verb: 'add' | 'del' | 'replace'
     if (spec.gateway !== undefined && !spec.onlink) {
       // The gateway must be reachable directly: a connected (scope link) route must cover it.
       const main = ns.tables.get(RT_TABLE.main);
-      const via = main?.lookup(spec.gateway, (r) => r.scope >= SCOPE.link && r.type === 'unicast' && r.gateway === undefined);
+      const via = main?.lookup(
+        spec.gateway,
+        (r) => r.scope >= SCOPE.link && r.type === 'unicast' && r.gateway === undefined,
+      );
       if (!via || (dev && via.dev !== dev.ifindex)) fail('ENETUNREACH', 'Nexthop has invalid gateway');
       outDev ??= ns.links.get(via.dev ?? -1);
     }
@@ -174,7 +183,13 @@ function changeRoute(run: IpRun, args: string[], verb: 'add' | 'del' | 'replace'
   }
   const scope =
     spec.scope ??
-    (spec.type === 'local' ? SCOPE.host : spec.type === 'broadcast' ? SCOPE.link : spec.gateway === undefined && needsNexthop ? SCOPE.link : SCOPE.global);
+    (spec.type === 'local'
+      ? SCOPE.host
+      : spec.type === 'broadcast'
+        ? SCOPE.link
+        : spec.gateway === undefined && needsNexthop
+          ? SCOPE.link
+          : SCOPE.global);
   const route: Route = {
     table: tableId,
     type: spec.type,
@@ -224,7 +239,16 @@ function getRoute(run: IpRun, args: string[]): number {
       const v = args[++i] ?? '';
       from = parseIpv4(v) ?? usage(`Error: inet address is expected rather than "${v}".`, 1);
     } else if (arg === 'oif' || arg === 'dev') oif = args[++i];
-    else if (arg === 'iif' || arg === 'mark' || arg === 'uid' || arg === 'tos' || arg === 'ipproto' || arg === 'sport' || arg === 'dport') i++;
+    else if (
+      arg === 'iif' ||
+      arg === 'mark' ||
+      arg === 'uid' ||
+      arg === 'tos' ||
+      arg === 'ipproto' ||
+      arg === 'sport' ||
+      arg === 'dport'
+    )
+      i++;
     else if (arg === 'to') dstText = args[++i];
     else if (arg === 'fibmatch' || arg === 'connected') continue;
     else dstText = arg;
@@ -241,7 +265,8 @@ function getRoute(run: IpRun, args: string[]): number {
   if (from !== undefined) parts.push(`from ${formatIpv4(from)}`);
   if (resolved.gateway !== undefined) parts.push(`via ${formatIpv4(resolved.gateway)}`);
   parts.push(`dev ${resolved.dev.name}`);
-  if (resolved.route.table !== RT_TABLE.main && resolved.route.table !== RT_TABLE.local) parts.push(`table ${tableName(resolved.route.table)}`);
+  if (resolved.route.table !== RT_TABLE.main && resolved.route.table !== RT_TABLE.local)
+    parts.push(`table ${tableName(resolved.route.table)}`);
   if (from === undefined && resolved.src !== undefined) parts.push(`src ${formatIpv4(resolved.src)}`);
   parts.push('uid 0');
   out.line(`${parts.join(' ')} `);

@@ -1,5 +1,4 @@
-import type { Mac } from '../wire/addr.ts';
-import type { Ipv4 } from '../wire/addr.ts';
+import type { Ipv4, Mac } from '../wire/addr.ts';
 import type { NetNs } from './netns.ts';
 
 export type LinkKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'ether' | 'dummy';

@@ -42,19 +42,9 @@ function usable(ns: NetNs, route: Route): boolean {
 export function resolveOutput(ns: NetNs, dst: Ipv4, opts: { src?: Ipv4; oif?: Link } = {}): Resolved {
   const route = fibLookup(ns, dst);
   if (!route) fail('ENETUNREACH');
-  switch (route.type) {
-    case 'blackhole':
-      fail('EINVAL');
-    // falls through (fail never returns)
-    case 'unreachable':
-      fail('EHOSTUNREACH');
-    // falls through
-    case 'prohibit':
-      fail('EACCES');
-    // falls through
-    default:
-      break;
-  }
+  if (route.type === 'blackhole') fail('EINVAL');
+  if (route.type === 'unreachable') fail('EHOSTUNREACH');
+  if (route.type === 'prohibit') fail('EACCES');
   if (route.type === 'local' || route.type === 'broadcast') {
     const lo = ns.linkByName('lo');
     const dev = route.type === 'local' ? lo : ns.links.get(route.dev ?? -1);

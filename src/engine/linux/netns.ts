@@ -52,7 +52,13 @@ export interface DevConf {
   route_localnet: string;
 }
 
-const DEFAULT_DEV_CONF: DevConf = { forwarding: '0', proxy_arp: '0', rp_filter: '0', accept_local: '0', route_localnet: '0' };
+const DEFAULT_DEV_CONF: DevConf = {
+  forwarding: '0',
+  proxy_arp: '0',
+  rp_filter: '0',
+  accept_local: '0',
+  route_localnet: '0',
+};
 
 const LOOPBACK_ADDR = 0x7f000001;
 
@@ -200,7 +206,13 @@ export class NetNs {
       this.#addPrefixRoutesFor(link);
       // inetdev_event(NETDEV_UP): loopback always gets 127.0.0.1/8 back.
       if (link.kind === 'loopback' && !this.addrsOf(link).some((a) => a.local === LOOPBACK_ADDR)) {
-        this.addAddress(link, { local: LOOPBACK_ADDR, prefixlen: 8, scope: SCOPE.host, label: link.name, noprefixroute: false });
+        this.addAddress(link, {
+          local: LOOPBACK_ADDR,
+          prefixlen: 8,
+          scope: SCOPE.host,
+          label: link.name,
+          noprefixroute: false,
+        });
       }
     } else {
       this.#flushDevice(link, true);
@@ -305,7 +317,12 @@ export class NetNs {
           link.dadDoneAt = this.kernel.clock.micros + DAD_MICROS;
         }
         if (!link.adminUp) link.ll6 = false;
-        if (!now && was) ns.neighbours.splice(0, ns.neighbours.length, ...ns.neighbours.filter((n) => n.ifindex !== link.ifindex || n.state === 'PERMANENT'));
+        if (!now && was)
+          ns.neighbours.splice(
+            0,
+            ns.neighbours.length,
+            ...ns.neighbours.filter((n) => n.ifindex !== link.ifindex || n.state === 'PERMANENT'),
+          );
       }
     }
   }
@@ -348,7 +365,8 @@ export class NetNs {
   /** Every sysctl key, for `sysctl -a`. */
   sysctlKeys(): string[] {
     const keys = [...this.sysctl.keys(), 'net.ipv4.ip_forward'];
-    for (const [dev, entry] of this.devConf) for (const field of Object.keys(entry)) keys.push(`net.ipv4.conf.${dev}.${field}`);
+    for (const [dev, entry] of this.devConf)
+      for (const field of Object.keys(entry)) keys.push(`net.ipv4.conf.${dev}.${field}`);
     return [...new Set(keys)].sort();
   }
 
@@ -387,7 +405,9 @@ export class NetNs {
   }
 
   deleteAddress(link: Link, local: Ipv4, prefixlen: number | undefined): IfAddr {
-    const ifa = this.addrsOf(link).find((a) => a.local === local && (prefixlen === undefined || a.prefixlen === prefixlen));
+    const ifa = this.addrsOf(link).find(
+      (a) => a.local === local && (prefixlen === undefined || a.prefixlen === prefixlen),
+    );
     if (!ifa) fail('EADDRNOTAVAIL');
     this.addrs.splice(this.addrs.indexOf(ifa), 1);
     if (!ifa.secondary) {
@@ -446,13 +466,38 @@ export class NetNs {
     return this.table(RT_TABLE.main, true) as RoutingTable;
   }
 
-  #kernelRoute(table: number, type: Route['type'], dst: Ipv4, len: number, scope: number, link: Link, src: Ipv4): Route {
-    return { table, type, dst, len, tos: 0, metric: 0, protocol: PROTO.kernel ?? 2, scope, prefsrc: src, dev: link.ifindex, onlink: false };
+  #kernelRoute(
+    table: number,
+    type: Route['type'],
+    dst: Ipv4,
+    len: number,
+    scope: number,
+    link: Link,
+    src: Ipv4,
+  ): Route {
+    return {
+      table,
+      type,
+      dst,
+      len,
+      tos: 0,
+      metric: 0,
+      protocol: PROTO.kernel ?? 2,
+      scope,
+      prefsrc: src,
+      dev: link.ifindex,
+      onlink: false,
+    };
   }
 
   #addIfMissing(table: RoutingTable, route: Route): void {
     const same = table.routes.find(
-      (r) => r.dst === route.dst && r.len === route.len && r.type === route.type && r.dev === route.dev && r.prefsrc === route.prefsrc,
+      (r) =>
+        r.dst === route.dst &&
+        r.len === route.len &&
+        r.type === route.type &&
+        r.dev === route.dev &&
+        r.prefsrc === route.prefsrc,
     );
     if (!same) table.insert(route);
   }
@@ -461,10 +506,16 @@ export class NetNs {
   #addAddressRoutes(link: Link, ifa: IfAddr): void {
     const primary = ifa.secondary ? this.#primaryFor(link, ifa) : ifa;
     const src = primary?.local ?? ifa.local;
-    this.#addIfMissing(this.#localTable(), this.#kernelRoute(RT_TABLE.local, 'local', ifa.local, 32, SCOPE.host, link, src));
+    this.#addIfMissing(
+      this.#localTable(),
+      this.#kernelRoute(RT_TABLE.local, 'local', ifa.local, 32, SCOPE.host, link, src),
+    );
     if (!link.adminUp) return;
     if (ifa.broadcast !== undefined && ifa.broadcast !== 0xffffffff) {
-      this.#addIfMissing(this.#localTable(), this.#kernelRoute(RT_TABLE.local, 'broadcast', ifa.broadcast, 32, SCOPE.link, link, src));
+      this.#addIfMissing(
+        this.#localTable(),
+        this.#kernelRoute(RT_TABLE.local, 'broadcast', ifa.broadcast, 32, SCOPE.link, link, src),
+      );
     }
     const prefix = networkOf(ifa.local, ifa.prefixlen);
     if (prefix !== 0 && !ifa.secondary && (prefix !== ifa.local || ifa.prefixlen < 32)) {
@@ -483,14 +534,19 @@ export class NetNs {
       }
       if (ifa.prefixlen < 31) {
         const bcast = broadcastOf(ifa.local, ifa.prefixlen);
-        this.#addIfMissing(this.#localTable(), this.#kernelRoute(RT_TABLE.local, 'broadcast', bcast, 32, SCOPE.link, link, ifa.local));
+        this.#addIfMissing(
+          this.#localTable(),
+          this.#kernelRoute(RT_TABLE.local, 'broadcast', bcast, 32, SCOPE.link, link, ifa.local),
+        );
       }
     }
   }
 
   #primaryFor(link: Link, ifa: IfAddr): IfAddr | undefined {
     const mask = prefixMask(ifa.prefixlen);
-    return this.addrsOf(link).find((a) => !a.secondary && a.prefixlen === ifa.prefixlen && ((a.local ^ ifa.local) & mask) === 0);
+    return this.addrsOf(link).find(
+      (a) => !a.secondary && a.prefixlen === ifa.prefixlen && ((a.local ^ ifa.local) & mask) === 0,
+    );
   }
 
   #removeAddressRoutes(link: Link, ifa: IfAddr): void {
@@ -507,7 +563,9 @@ export class NetNs {
       );
     }
     // Routes whose preferred source was this address go too (fib_sync_down_addr).
-    if (!stillLocal) for (const table of this.tables.values()) table.removeWhere((r) => r.prefsrc === ifa.local && r.protocol !== PROTO.kernel);
+    if (!stillLocal)
+      for (const table of this.tables.values())
+        table.removeWhere((r) => r.prefsrc === ifa.local && r.protocol !== PROTO.kernel);
   }
 
   #addPrefixRoutesFor(link: Link): void {
@@ -517,7 +575,10 @@ export class NetNs {
   /** On NETDEV_DOWN the kernel drops every route through the device except local addresses. */
   #flushDevice(link: Link, keepLocal: boolean): void {
     for (const table of this.tables.values()) {
-      table.removeWhere((r) => r.dev === link.ifindex && !(keepLocal && r.type === 'local' && r.table === RT_TABLE.local && r.len === 32));
+      table.removeWhere(
+        (r) =>
+          r.dev === link.ifindex && !(keepLocal && r.type === 'local' && r.table === RT_TABLE.local && r.len === 32),
+      );
     }
     this.neighbours.splice(0, this.neighbours.length, ...this.neighbours.filter((n) => n.ifindex !== link.ifindex));
   }
@@ -542,7 +603,8 @@ export class NetNs {
     }
     // Any device's primary address that is not link-scoped, in device order (lo first).
     for (const other of this.sortedLinks()) {
-      for (const a of this.addrsOf(other)) if (!a.secondary && a.scope !== SCOPE.link && a.scope <= scope) return a.local;
+      for (const a of this.addrsOf(other))
+        if (!a.secondary && a.scope !== SCOPE.link && a.scope <= scope) return a.local;
     }
     return undefined;
   }
@@ -567,7 +629,8 @@ export class NetNs {
 
   /** The state `ip neigh` shows now: a REACHABLE entry goes STALE once its reachable time passes. */
   neighState(entry: Neighbour): NeighState {
-    if (entry.state === 'REACHABLE' && this.kernel.clock.micros - entry.confirmed > this.reachableMicros) return 'STALE';
+    if (entry.state === 'REACHABLE' && this.kernel.clock.micros - entry.confirmed > this.reachableMicros)
+      return 'STALE';
     return entry.state;
   }
 

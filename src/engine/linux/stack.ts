@@ -23,7 +23,7 @@ import { RT_TABLE, SCOPE } from './fib.ts';
 import type { Kernel } from './kernel.ts';
 import type { BridgeLink, IpipLink, Link, VxlanLink } from './links.ts';
 import { resolveOutput } from './lookup.ts';
-import type { NetNs, Neighbour } from './netns.ts';
+import type { Neighbour, NetNs } from './netns.ts';
 
 /** Microseconds a frame takes to cross a veth pair, a bridge, or the local stack. */
 const HOP_MICROS = 4;
@@ -140,7 +140,8 @@ export class NetStack {
         return;
       case 'ether': {
         const ports = link.segment !== undefined ? (this.segments.get(link.segment) ?? []) : [];
-        for (const port of ports) if (port !== link && port.adminUp) this.#later(HOP_MICROS * 5, () => this.rx(port, frame));
+        for (const port of ports)
+          if (port !== link && port.adminUp) this.#later(HOP_MICROS * 5, () => this.rx(port, frame));
         return;
       }
       case 'dummy':
@@ -296,7 +297,13 @@ export class NetStack {
         // neigh_event_ns: the asker becomes a STALE entry.
         const existing = ns.neighbour(link, arp.senderIp);
         if (!existing || existing.state === 'INCOMPLETE' || existing.mac !== arp.senderMac) {
-          if (existing?.state !== 'PERMANENT') ns.setNeighbour(link, arp.senderIp, arp.senderMac, existing?.state === 'INCOMPLETE' ? 'REACHABLE' : 'STALE');
+          if (existing?.state !== 'PERMANENT')
+            ns.setNeighbour(
+              link,
+              arp.senderIp,
+              arp.senderMac,
+              existing?.state === 'INCOMPLETE' ? 'REACHABLE' : 'STALE',
+            );
           if (existing) this.#flushQueue(existing, arp.senderMac);
         }
         this.#note(ns, link.name, `ARP ${proxy ? 'proxy ' : ''}reply ${formatIpv4(arp.targetIp)} is-at ${link.mac}`);
@@ -305,7 +312,14 @@ export class NetStack {
           src: link.mac,
           dst: arp.senderMac,
           ethertype: ETHERTYPE_ARP,
-          payload: { kind: 'arp', op: 2, senderMac: link.mac, senderIp: arp.targetIp, targetMac: arp.senderMac, targetIp: arp.senderIp },
+          payload: {
+            kind: 'arp',
+            op: 2,
+            senderMac: link.mac,
+            senderIp: arp.targetIp,
+            targetMac: arp.senderMac,
+            targetIp: arp.senderIp,
+          },
         };
         this.#later(STACK_MICROS, () => this.xmit(link, reply));
       }
@@ -378,7 +392,15 @@ export class NetStack {
   }
 
   #isBroadcastOn(dev: Link, dst: Ipv4): boolean {
-    return dev.netns.addrsOf(dev).some((a) => a.broadcast === dst || (a.prefixlen < 31 && (networkOf(dst, a.prefixlen) | ~(0xffffffff << (32 - a.prefixlen))) >>> 0 === dst && networkOf(dst, a.prefixlen) === networkOf(a.local, a.prefixlen)));
+    return dev.netns
+      .addrsOf(dev)
+      .some(
+        (a) =>
+          a.broadcast === dst ||
+          (a.prefixlen < 31 &&
+            (networkOf(dst, a.prefixlen) | ~(0xffffffff << (32 - a.prefixlen))) >>> 0 === dst &&
+            networkOf(dst, a.prefixlen) === networkOf(a.local, a.prefixlen)),
+      );
   }
 
   #solicit(dev: Link, entry: Neighbour, hintSrc: Ipv4, left: number): void {
@@ -398,7 +420,14 @@ export class NetStack {
       src: dev.mac,
       dst: BROADCAST_MAC,
       ethertype: ETHERTYPE_ARP,
-      payload: { kind: 'arp', op: 1, senderMac: dev.mac, senderIp: src, targetMac: '00:00:00:00:00:00', targetIp: entry.ip },
+      payload: {
+        kind: 'arp',
+        op: 1,
+        senderMac: dev.mac,
+        senderIp: src,
+        targetMac: '00:00:00:00:00:00',
+        targetIp: entry.ip,
+      },
     });
     this.#later(ARP_RETRANS_MICROS, () => this.#solicit(dev, entry, hintSrc, left - 1));
   }
@@ -418,7 +447,14 @@ export class NetStack {
         src: dev.mac,
         dst: entry.mac ?? BROADCAST_MAC,
         ethertype: ETHERTYPE_ARP,
-        payload: { kind: 'arp', op: 1, senderMac: dev.mac, senderIp: src, targetMac: '00:00:00:00:00:00', targetIp: entry.ip },
+        payload: {
+          kind: 'arp',
+          op: 1,
+          senderMac: dev.mac,
+          senderIp: src,
+          targetMac: '00:00:00:00:00:00',
+          targetIp: entry.ip,
+        },
       });
     });
   }
@@ -460,10 +496,20 @@ export class NetStack {
     const post = this.#hook(ns, 'POSTROUTING', out, undefined, resolved.dev);
     if (post.verdict !== 'accept') return 'EPERM';
     out = post.packet;
-    this.#note(ns, resolved.dev.name, `output ${formatIpv4(out.src)} > ${formatIpv4(out.dst)} via ${resolved.gateway !== undefined ? formatIpv4(resolved.gateway) : 'direct'}`);
+    this.#note(
+      ns,
+      resolved.dev.name,
+      `output ${formatIpv4(out.src)} > ${formatIpv4(out.dst)} via ${resolved.gateway !== undefined ? formatIpv4(resolved.gateway) : 'direct'}`,
+    );
     if (resolved.route.type === 'local') {
       const lo = ns.linkByName('lo') as Link;
-      this.xmit(lo, { kind: 'ethernet', src: '00:00:00:00:00:00', dst: '00:00:00:00:00:00', ethertype: ETHERTYPE_IPV4, payload: out });
+      this.xmit(lo, {
+        kind: 'ethernet',
+        src: '00:00:00:00:00:00',
+        dst: '00:00:00:00:00:00',
+        ethertype: ETHERTYPE_IPV4,
+        payload: out,
+      });
       return undefined;
     }
     this.#neighOutput(resolved.dev, resolved.gateway ?? out.dst, out);
@@ -511,14 +557,22 @@ export class NetStack {
     if (fwd.verdict !== 'accept') return;
     const post = this.#hook(ns, 'POSTROUTING', { ...fwd.packet, ttl: fwd.packet.ttl - 1 }, inDev, resolved.dev);
     if (post.verdict !== 'accept') return;
-    this.#note(ns, resolved.dev.name, `forward ${formatIpv4(packet.src)} > ${formatIpv4(packet.dst)} out ${resolved.dev.name}`);
+    this.#note(
+      ns,
+      resolved.dev.name,
+      `forward ${formatIpv4(packet.src)} > ${formatIpv4(packet.dst)} out ${resolved.dev.name}`,
+    );
     this.#neighOutput(resolved.dev, resolved.gateway ?? post.packet.dst, post.packet);
   }
 
   #localDeliver(inDev: Link, packet: Ipv4Packet): void {
     const ns = inDev.netns;
     if (packet.protocol === IPPROTO_UDP && packet.payload.kind === 'udp') {
-      const vxlan = ns.sortedLinks().find((l): l is VxlanLink => l.kind === 'vxlan' && (l.dstport || 8472) === (packet.payload as UdpDatagram).dstPort);
+      const vxlan = ns
+        .sortedLinks()
+        .find(
+          (l): l is VxlanLink => l.kind === 'vxlan' && (l.dstport || 8472) === (packet.payload as UdpDatagram).dstPort,
+        );
       const payload = packet.payload.payload;
       if (vxlan && payload.kind === 'vxlan' && payload.vni === vxlan.vni) {
         this.#note(ns, vxlan.name, `VXLAN decapsulation VNI ${payload.vni}`);
