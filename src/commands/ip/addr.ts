@@ -57,7 +57,7 @@ function showAddrs(run: IpRun, args: string[]): number {
       continue;
     }
     if (opts.family !== 'all' && v4.length + v6.length === 0) continue;
-    const header = headerLine(ctx, link, false);
+    const header = headerLine(link, false);
     if (opts.family === 'all') {
       out.line(header);
       out.line(linkLayerLine(ctx, link));

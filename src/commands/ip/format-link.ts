@@ -57,7 +57,7 @@ export function qdisc(link: Link): string {
 }
 
 /** `2: eth0@if5: <…> mtu 1500 qdisc noqueue [master cni0] state UP [mode DEFAULT] group default qlen 1000`. */
-export function headerLine(ctx: NetContext, link: Link, withMode: boolean): string {
+export function headerLine(link: Link, withMode: boolean): string {
   const ns = link.netns;
   const master = link.master !== undefined ? ns.links.get(link.master) : undefined;
   return [
@@ -67,7 +67,6 @@ export function headerLine(ctx: NetContext, link: Link, withMode: boolean): stri
     withMode ? ' mode DEFAULT' : '',
     ` group default qlen ${link.qlen}`,
   ].join('');
-  void ctx;
 }
 
 /** ` link-netns NAME` or ` link-netnsid N` for a veth whose peer lives elsewhere. */

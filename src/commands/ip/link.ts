@@ -69,12 +69,12 @@ function showLinks(run: IpRun): number {
   for (const link of links) {
     if (opts.brief) {
       const name = `${link.name}${linkSuffix(link)}`;
-      const flags = headerLine(ctx, link, true).match(/<[^>]*>/)?.[0] ?? '';
+      const flags = headerLine(link, true).match(/<[^>]*>/)?.[0] ?? '';
       const addr = link.kind === 'ipip' ? '0.0.0.0' : link.mac;
       out.line(`${name.padEnd(16)} ${operstate(link.netns, link).padEnd(14)} ${addr} ${flags} `);
       continue;
     }
-    const lines = [headerLine(ctx, link, true), linkLayerLine(ctx, link)];
+    const lines = [headerLine(link, true), linkLayerLine(ctx, link)];
     if (opts.details) {
       const details = detailLines(link);
       lines[1] += details.sameLine;

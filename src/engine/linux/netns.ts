@@ -587,7 +587,7 @@ export class NetNs {
   routeLinkDown(route: Route): boolean {
     if (route.dev === undefined || route.type === 'local') return false;
     const link = this.links.get(route.dev);
-    return link !== undefined && link.adminUp && !this.carrier(link);
+    return link?.adminUp === true && !this.carrier(link);
   }
 
   /** Source address selection (inet_select_addr) for a destination out of a device. */

@@ -111,7 +111,6 @@ export class NetStack {
 
   /** A device sends a frame (or an IP packet, for L3 devices). */
   xmit(link: Link, frame: EthernetFrame | Ipv4Packet): void {
-    const ns = link.netns;
     if (!link.adminUp) {
       link.stats.txDropped++;
       return;

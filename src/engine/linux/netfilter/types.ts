@@ -159,12 +159,15 @@ export class XtablesError extends Error {
   readonly help: boolean;
   /** The message is printed with no "iptables v1.8.9 (nf_tables): " prefix. */
   readonly bare: boolean;
+  /** A status-1 failure printed with the version prefix instead of "iptables: ". */
+  readonly versioned: boolean;
 
-  constructor(message: string, status = 2, opts: { help?: boolean; bare?: boolean } = {}) {
+  constructor(message: string, status = 2, opts: { help?: boolean; bare?: boolean; versioned?: boolean } = {}) {
     super(message);
     this.status = status;
     this.help = opts.help ?? status === 2;
     this.bare = opts.bare ?? false;
+    this.versioned = opts.versioned ?? false;
   }
 }
 
