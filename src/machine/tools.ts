@@ -1,10 +1,13 @@
 /** The tools a simulated host has on its PATH, each a thin adapter from argv to a command module. */
+import { runConntrack } from '../commands/conntrack/index.ts';
 import { runIp } from '../commands/ip/index.ts';
+import { runIpset } from '../commands/ipset/index.ts';
 import { runPing } from '../commands/ping.ts';
 import { runSysctl } from '../commands/sysctl.ts';
 import type { CommandOutput } from '../commands/types.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import type { LinuxHost } from './host.ts';
+import { runCat } from './proc.ts';
 
 export interface ToolEnv {
   host: LinuxHost;
@@ -36,5 +39,11 @@ export function toolTable(): Map<string, Tool> {
     ['ip', (args, env) => runIp(args, netContext(env))],
     ['sysctl', (args, env) => runSysctl(args, env.netns)],
     ['ping', (args, env) => runPing(args, env.host.kernel, env.netns)],
+    [
+      'ipset',
+      (args, env) => runIpset(args, { sets: env.netns.ipsets, now: env.host.kernel.clock.millis, stdin: env.stdin }),
+    ],
+    ['conntrack', (args, env) => runConntrack(args, { table: env.netns.conntrack, now: env.host.kernel.clock.millis })],
+    ['cat', (args, env) => runCat(args, env)],
   ]);
 }

@@ -17,6 +17,8 @@ import { fail } from './errors.ts';
 import { PROTO, type Route, RoutingTable, RT_TABLE, SCOPE } from './fib.ts';
 import type { Kernel } from './kernel.ts';
 import { type BridgeLink, emptyStats, type Link, type LinkKind, type VethLink } from './links.ts';
+import { ConntrackTable } from './netfilter/conntrack/conntrack-table.ts';
+import { IpsetTable } from './netfilter/ipset/ipset-table.ts';
 
 export interface IfAddr {
   ifindex: number;
@@ -82,6 +84,8 @@ export class NetNs {
   readonly neighbours: Neighbour[] = [];
   readonly sysctl = new Map<string, string>();
   readonly devConf = new Map<string, DevConf>();
+  readonly ipsets: IpsetTable;
+  readonly conntrack: ConntrackTable;
   /** Peer namespace ids (`link-netnsid`), allocated on first reference. */
   readonly nsids = new Map<NetNs, number>();
   #nextIfindex = 1;
@@ -91,7 +95,8 @@ export class NetNs {
     this.inode = inode;
     this.tables.set(RT_TABLE.local, new RoutingTable(RT_TABLE.local));
     this.tables.set(RT_TABLE.main, new RoutingTable(RT_TABLE.main));
-    this.sysctl.set('net.netfilter.nf_conntrack_max', '262144');
+    this.ipsets = new IpsetTable(() => kernel.rng.int(0, 0xffffffff));
+    this.conntrack = new ConntrackTable();
     this.devConf.set('all', { ...DEFAULT_DEV_CONF });
     this.devConf.set('default', { ...DEFAULT_DEV_CONF });
     this.createLink('loopback', 'lo', { mtu: 65536, mac: '00:00:00:00:00:00', qdiscWhenUp: 'noqueue' });
@@ -338,6 +343,7 @@ export class NetNs {
       return entry && field in entry ? entry[field as keyof DevConf] : undefined;
     }
     if (key === 'net.ipv4.ip_forward') return this.devConf.get('all')?.forwarding ?? '0';
+    if (key === 'net.netfilter.nf_conntrack_max') return String(this.conntrack.max);
     return this.sysctl.get(key);
   }
 
@@ -357,6 +363,12 @@ export class NetNs {
       entry[field as keyof DevConf] = value.trim();
       return true;
     }
+    if (key === 'net.netfilter.nf_conntrack_max') {
+      const max = Number(value.trim());
+      if (!Number.isInteger(max) || max < 0) return false;
+      this.conntrack.max = max;
+      return true;
+    }
     if (!this.sysctl.has(key)) return false;
     this.sysctl.set(key, value.trim());
     return true;
@@ -364,7 +376,7 @@ export class NetNs {
 
   /** Every sysctl key, for `sysctl -a`. */
   sysctlKeys(): string[] {
-    const keys = [...this.sysctl.keys(), 'net.ipv4.ip_forward'];
+    const keys = [...this.sysctl.keys(), 'net.ipv4.ip_forward', 'net.netfilter.nf_conntrack_max'];
     for (const [dev, entry] of this.devConf)
       for (const field of Object.keys(entry)) keys.push(`net.ipv4.conf.${dev}.${field}`);
     return [...new Set(keys)].sort();
