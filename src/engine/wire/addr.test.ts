@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   broadcastOf,
-  formatIpv6Words,
   formatIpv4,
+  formatIpv6Words,
+  type Ipv4Prefix,
   inPrefix,
   linkLocalFromMac,
   maskLength,
@@ -22,7 +23,8 @@ describe('IPv4 addresses', () => {
   });
 
   it('rejects what is not a dotted quad', () => {
-    for (const text of ['10.0.0.300', '10.0.0', '10.0.0.1.2', 'a.b.c.d', '', '10.0.0.1/24']) expect(parseIpv4(text)).toBeNull();
+    for (const text of ['10.0.0.300', '10.0.0', '10.0.0.1.2', 'a.b.c.d', '', '10.0.0.1/24'])
+      expect(parseIpv4(text)).toBeNull();
   });
 
   it('does prefix arithmetic', () => {
@@ -30,11 +32,11 @@ describe('IPv4 addresses', () => {
     expect(prefixMask(0)).toBe(0);
     expect(maskLength(prefixMask(26))).toBe(26);
     expect(maskLength(parseIpv4('255.0.255.0') as number)).toBeNull();
-    const p = parsePrefix('10.244.0.1/24');
+    const p = parsePrefix('10.244.0.1/24') as Ipv4Prefix;
     expect(p).toEqual({ addr: parseIpv4('10.244.0.1'), len: 24 });
-    expect(formatIpv4(broadcastOf(p!.addr, p!.len))).toBe('10.244.0.255');
-    expect(inPrefix(parseIpv4('10.244.0.77') as number, p!)).toBe(true);
-    expect(inPrefix(parseIpv4('10.244.1.77') as number, p!)).toBe(false);
+    expect(formatIpv4(broadcastOf(p.addr, p.len))).toBe('10.244.0.255');
+    expect(inPrefix(parseIpv4('10.244.0.77') as number, p)).toBe(true);
+    expect(inPrefix(parseIpv4('10.244.1.77') as number, p)).toBe(false);
     expect(parsePrefix('10.0.0.0/33')).toBeNull();
   });
 });

@@ -57,6 +57,8 @@ export interface IcmpMessage {
   data: Uint8Array;
   /** For error messages: the packet that caused it, as far as it is quoted. */
   quoted?: Ipv4Packet;
+  /** The checksum as sent when it is not the correct one; undefined means correct. */
+  checksumOverride?: number;
 }
 
 export interface TcpFlags {
@@ -89,6 +91,11 @@ export interface TcpSegment {
   urgent: number;
   options: TcpOption[];
   data: Uint8Array;
+  /**
+   * The checksum as sent when it is not the correct one (a capture before checksum offload sees a
+   * partial sum that tcpdump -v reports as incorrect); undefined means correct.
+   */
+  checksumOverride?: number;
 }
 
 export interface UdpDatagram {
