@@ -2,6 +2,7 @@
 import { runConntrack } from '../commands/conntrack/index.ts';
 import { runIp } from '../commands/ip/index.ts';
 import { runIpset } from '../commands/ipset/index.ts';
+import { runArp, runRoute } from '../commands/net-tools.ts';
 import { runPing } from '../commands/ping.ts';
 import { runSysctl } from '../commands/sysctl.ts';
 import type { CommandOutput } from '../commands/types.ts';
@@ -45,5 +46,7 @@ export function toolTable(): Map<string, Tool> {
     ],
     ['conntrack', (args, env) => runConntrack(args, { table: env.netns.conntrack, now: env.host.kernel.clock.millis })],
     ['cat', (args, env) => runCat(args, env)],
+    ['route', (args, env) => runRoute(args, env.netns)],
+    ['arp', (args, env) => runArp(args, env.netns)],
   ]);
 }

@@ -233,6 +233,7 @@ function getRoute(run: IpRun, args: string[]): number {
   let dstText: string | undefined;
   let from: number | undefined;
   let oif: string | undefined;
+  let iif: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === 'from') {
@@ -257,6 +258,9 @@ function getRoute(run: IpRun, args: string[]): number {
   const dst = parseIpv4(dstText.replace(/\/32$/, ''));
   if (dst === null) throw new IpError(`Error: any valid prefix is expected rather than "${dstText}".`, 1);
   const oifLink = oif !== undefined ? ns.requireLink(oif) : undefined;
+  const iifLink = iif !== undefined ? ns.requireLink(iif) : undefined;
+  // An input route (iif) is a forwarding decision: the input device must forward.
+  if (iifLink && !ns.isLocalAddress(dst) && ns.devConf.get(iifLink.name)?.forwarding !== '1') fail('EHOSTUNREACH');
   const resolved = resolveOutput(ns, dst, { src: from, oif: oifLink });
   const parts: string[] = [];
   if (resolved.route.type === 'local') parts.push('local');
@@ -268,8 +272,9 @@ function getRoute(run: IpRun, args: string[]): number {
   if (resolved.route.table !== RT_TABLE.main && resolved.route.table !== RT_TABLE.local)
     parts.push(`table ${tableName(resolved.route.table)}`);
   if (from === undefined && resolved.src !== undefined) parts.push(`src ${formatIpv4(resolved.src)}`);
-  parts.push('uid 0');
+  if (!iifLink) parts.push('uid 0');
   out.line(`${parts.join(' ')} `);
-  out.line(`    cache ${resolved.cacheFlags.length > 0 ? `<${resolved.cacheFlags.join(',')}> ` : ''}`);
+  const flags = resolved.cacheFlags.length > 0 ? `<${resolved.cacheFlags.join(',')}> ` : '';
+  out.line(`    cache ${flags}${iifLink ? `iif ${iifLink.name} ` : ''}`);
   return 0;
 }

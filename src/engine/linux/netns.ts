@@ -420,7 +420,7 @@ export class NetNs {
     const ifa = this.addrsOf(link).find(
       (a) => a.local === local && (prefixlen === undefined || a.prefixlen === prefixlen),
     );
-    if (!ifa) fail('EADDRNOTAVAIL');
+    if (!ifa) fail('EADDRNOTAVAIL', 'ipv4: Address not found');
     this.addrs.splice(this.addrs.indexOf(ifa), 1);
     if (!ifa.secondary) {
       // Deleting a primary deletes its secondaries too (promote_secondaries defaults to off).
