@@ -17,7 +17,6 @@ import { XtablesError } from './types.ts';
 import {
   addrName,
   hex,
-  maskSuffix,
   parseAddrMask,
   parseMarkMask,
   parsePortRange,
@@ -190,7 +189,7 @@ const icmp = defineMatch<IcmpValue>({
     v.invert = opt.invert;
   },
   final(_v, rule) {
-    if (!rule.proto || rule.proto.num !== 1 || rule.proto.invert) {
+    if (rule.proto?.num !== 1 || rule.proto.invert) {
       throw new XtablesError("ICMP match requires '-p icmp'");
     }
   },
@@ -213,8 +212,7 @@ const icmp = defineMatch<IcmpValue>({
   match(v, p) {
     if (p.proto !== 1) return false;
     const hit =
-      v.type === 0xff ||
-      (p.icmpType === v.type && (p.icmpCode ?? 0) >= v.codeMin && (p.icmpCode ?? 0) <= v.codeMax);
+      v.type === 0xff || (p.icmpType === v.type && (p.icmpCode ?? 0) >= v.codeMin && (p.icmpCode ?? 0) <= v.codeMax);
     return hit !== v.invert;
   },
 });
@@ -320,7 +318,7 @@ interface StatisticValue {
 }
 
 /** %.11f of n / 2^31 with round-half-even on the exact value, as glibc prints it. */
-function formatProbability(stored: number): string {
+export function formatProbability(stored: number): string {
   const scale = 10n ** 11n;
   const numerator = BigInt(stored) * scale;
   const denominator = 2n ** 31n;
@@ -396,7 +394,7 @@ const statistic = defineMatch<StatisticValue>({
   list: (v) => ` statistic${statisticText(v, '')}`,
   match(v, _p, ctx) {
     if (v.mode === 'random') {
-      return (Math.floor(ctx.random() * 0x80000000) < v.probability) !== v.invert;
+      return Math.floor(ctx.random() * 0x80000000) < v.probability !== v.invert;
     }
     v.count = v.count === v.every ? 0 : v.count + 1;
     return (v.count === v.packet) !== v.invert;
@@ -455,7 +453,10 @@ const recent = defineMatch<RecentValue>({
       case 'update':
       case 'remove':
         if (v.action !== '') {
-          throw new XtablesError(`recent: option "--${opt.name}" cannot be used together with "--${v.action}".\n`);
+          const [first, second] = [v.action, opt.name].sort(
+            (a, b) => RECENT_ACTIONS.indexOf(a as 'set') - RECENT_ACTIONS.indexOf(b as 'set'),
+          );
+          throw new XtablesError(`recent: option "--${first}" cannot be used together with "--${second}".\n`);
         }
         v.action = opt.name;
         v.invert = opt.invert;
@@ -623,7 +624,7 @@ const addrtype = defineMatch<AddrtypeValue>({
       throw new XtablesError('addrtype: you must specify --src-type or --dst-type');
     }
     if (v.limitIn && v.limitOut) {
-      throw new XtablesError('addrtype: you can\'t specify both --limit-iface-in and --limit-iface-out');
+      throw new XtablesError("addrtype: you can't specify both --limit-iface-in and --limit-iface-out");
     }
   },
   valid(v, rule) {
@@ -677,7 +678,7 @@ const mark = defineMatch<MarkValue>({
   },
   save: (v) => `${v.invert ? ' !' : ''} --mark ${hex(v.mark)}${v.mask === 0xffffffff ? '' : `/${hex(v.mask)}`}`,
   list: (v) => ` mark match${v.invert ? ' !' : ''} ${hex(v.mark)}${v.mask === 0xffffffff ? '' : `/${hex(v.mask)}`}`,
-  match: (v, p) => (((p.mark & v.mask) >>> 0) === v.mark) !== v.invert,
+  match: (v, p) => ((p.mark & v.mask) >>> 0 === v.mark) !== v.invert,
 });
 
 // ---- conntrack and state -------------------------------------------------------------------------
@@ -744,7 +745,7 @@ function conntrackText(v: ConntrackValue, prefix: string, numeric: boolean): str
 
 function ctAddrHit(part: AddrPart | undefined, addr: number | undefined): boolean {
   if (!part) return true;
-  const hit = addr !== undefined && ((addr & part.mask) >>> 0) === part.addr;
+  const hit = addr !== undefined && (addr & part.mask) >>> 0 === part.addr;
   return hit !== part.invert;
 }
 
@@ -847,7 +848,7 @@ const set = defineMatch<SetValue>({
     v.invert = opt.invert;
   },
   final(_v, _rule, seen) {
-    if (!seen.has('match-set')) throw new XtablesError('You must specify `--match-set\' with proper arguments');
+    if (!seen.has('match-set')) throw new XtablesError("You must specify `--match-set' with proper arguments");
   },
   save: (v) => `${v.invert ? ' !' : ''} --match-set ${v.name} ${v.dims.join(',')}`,
   list: (v) => `${v.invert ? ' !' : ''} match-set ${v.name} ${v.dims.join(',')}`,
@@ -901,5 +902,3 @@ export const MATCHES: ReadonlyMap<string, MatchModule> = new Map(
     nfacct,
   ].map((m) => [m.name, m]),
 );
-
-export { formatProbability, maskSuffix };

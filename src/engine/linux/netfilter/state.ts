@@ -168,7 +168,7 @@ export function renameChain(table: Table, from: string, to: string): void {
 
 export function setPolicy(table: Table, name: string, policy: string, counters?: Counters): void {
   const chain = table.chains.get(name);
-  if (!chain || !chain.policy) throw new XtablesError('Bad built-in chain name.', 1);
+  if (!chain?.policy) throw new XtablesError('Bad built-in chain name.', 1);
   if (policy !== 'ACCEPT' && policy !== 'DROP') throw new XtablesError('Bad policy name.', 1);
   chain.policy = policy as Policy;
   if (counters) chain.counters = { ...counters };

@@ -2,7 +2,7 @@
  * Parsing and printing of the small values rule options carry (numbers, ports, addresses, masks),
  * with the messages libxtables gives for bad ones.
  */
-import { formatIpv4, maskLength, type Ipv4 } from '../../wire/addr.ts';
+import { formatIpv4, type Ipv4, maskLength } from '../../wire/addr.ts';
 import { serviceName, servicePort } from './netdb.ts';
 import { XtablesError } from './types.ts';
 
@@ -27,7 +27,8 @@ export function parseMarkMask(module: string, option: string, text: string): { v
   if (value.rest !== '') throw new XtablesError(`${module}: trailing garbage after value for option "--${option}".\n`);
   if (slash < 0) return { value: value.num, mask: null };
   const mask = parseUintPrefix(text.slice(slash + 1));
-  if (mask === null) throw new XtablesError(`${module}: bad integer value for option "--${option}", or out of range.\n`);
+  if (mask === null)
+    throw new XtablesError(`${module}: bad integer value for option "--${option}", or out of range.\n`);
   if (mask.rest !== '') throw new XtablesError(`${module}: trailing garbage after value for option "--${option}".\n`);
   return { value: value.num, mask: mask.num };
 }
@@ -74,11 +75,27 @@ export function portName(port: number, proto: string, numeric: boolean): string 
 
 /** The first few dotted parts of an address, padded with zeros (xtables_numeric_to_ipaddr). */
 export function parseDotted(text: string): Ipv4 | null {
-  if (!/^\d{1,3}(\.\d{1,3}){0,3}$/.test(text)) return null;
-  const parts = text.split('.').map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  while (parts.length < 4) parts.push(0);
-  return (((parts[0] ?? 0) << 24) | ((parts[1] ?? 0) << 16) | ((parts[2] ?? 0) << 8) | (parts[3] ?? 0)) >>> 0;
+  let value = 0;
+  let part = -1;
+  let parts = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || part > 255 || parts === 4) return null;
+      value = value * 256 + part;
+      parts++;
+      part = -1;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = (part < 0 ? 0 : part * 10) + (c - 48);
+      digits++;
+    } else {
+      return null;
+    }
+  }
+  for (; parts < 4; parts++) value *= 256;
+  return value >>> 0;
 }
 
 const HOSTS = new Map<string, Ipv4>([['localhost', 0x7f000001]]);
