@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'exercises/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/kernel/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'exercises/**/*.test.ts',
+      'tests/unit/**/*.test.ts',
+      'tests/kernel/**/*.test.ts',
+      'tests/fuzz/**/*.test.ts',
+    ],
     environment: 'node',
     // Kernel differential tests mutate real network namespaces; keep files from racing each other.
     fileParallelism: true,

@@ -43,13 +43,18 @@ function parse(args: string[]): PingOptions | string {
         if (v === '' || !Number.isFinite(n) || n < min) throw new Error(`ping: invalid argument: '${v}'${what}`);
         return n;
       };
+      // Counts, sizes and TTLs are integers (strtol): '1e16' and '1.5' are rejected.
+      const integer = (v: string, what: string, min = 0) => {
+        if (!/^\d+$/.test(v)) throw new Error(`ping: invalid argument: '${v}'`);
+        return number(v, what, min);
+      };
       try {
-        if (flag === 'c') opts.count = number(value(), ': out of range: 1 <= value <= 9223372036854775807', 1);
+        if (flag === 'c') opts.count = integer(value(), ': out of range: 1 <= value <= 9223372036854775807', 1);
         else if (flag === 'i') opts.intervalMs = number(value(), '') * 1000;
         else if (flag === 'W') opts.timeoutMs = number(value(), '') * 1000;
         else if (flag === 'w') opts.deadlineMs = number(value(), '') * 1000;
-        else if (flag === 's') opts.size = number(value(), '');
-        else if (flag === 't') opts.ttl = number(value(), '', 1);
+        else if (flag === 's') opts.size = integer(value(), '');
+        else if (flag === 't') opts.ttl = integer(value(), '', 1);
         else if (flag === 'I') value();
         else if (flag === 'q') opts.quiet = true;
         else if (flag === 'n' || flag === '4' || flag === 'D' || flag === 'O') continue;
@@ -67,6 +72,8 @@ export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutpu
   if (typeof parsed === 'string') return { stdout: '', stderr: `${parsed}\n`, exitCode: 2 };
   if (parsed.target === undefined)
     return { stdout: '', stderr: 'ping: usage error: Destination address required\n', exitCode: 1 };
+  // The ICMP payload is never bigger than an IP datagram allows.
+  if (parsed.size > 65507) parsed.size = 65507;
   const dst = parseIpv4(parsed.target);
   if (dst === null)
     return { stdout: '', stderr: `ping: ${parsed.target}: Temporary failure in name resolution\n`, exitCode: 2 };

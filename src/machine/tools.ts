@@ -2,6 +2,9 @@
 import { runConntrack } from '../commands/conntrack/index.ts';
 import { runIp } from '../commands/ip/index.ts';
 import { runIpset } from '../commands/ipset/index.ts';
+import { runIptables } from '../commands/iptables/iptables.ts';
+import { runIptablesRestore } from '../commands/iptables/restore.ts';
+import { runIptablesSave } from '../commands/iptables/save.ts';
 import { runArp, runRoute } from '../commands/net-tools.ts';
 import { runPing } from '../commands/ping.ts';
 import { runSysctl } from '../commands/sysctl.ts';
@@ -47,6 +50,19 @@ export function toolTable(): Map<string, Tool> {
     ['conntrack', (args, env) => runConntrack(args, { table: env.netns.conntrack, now: env.host.kernel.clock.millis })],
     ['cat', (args, env) => runCat(args, env)],
     ['route', (args, env) => runRoute(args, env.netns)],
+    ...['iptables', 'iptables-nft', 'iptables-legacy'].map((name): [string, Tool] => [
+      name,
+      (args, env) => runIptables([name, ...args], env.netns.netfilter, { now: env.host.kernel.clock.millis }),
+    ]),
+    ...['iptables-save', 'iptables-nft-save', 'iptables-legacy-save'].map((name): [string, Tool] => [
+      name,
+      (args, env) => runIptablesSave([name, ...args], env.netns.netfilter, { now: env.host.kernel.clock.millis }),
+    ]),
+    ...['iptables-restore', 'iptables-nft-restore', 'iptables-legacy-restore'].map((name): [string, Tool] => [
+      name,
+      (args, env) =>
+        runIptablesRestore([name, ...args], env.stdin, env.netns.netfilter, { now: env.host.kernel.clock.millis }),
+    ]),
     ['arp', (args, env) => runArp(args, env.netns)],
   ]);
 }

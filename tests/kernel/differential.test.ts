@@ -33,25 +33,8 @@ async function loadEngine(): Promise<RunOnEngine | string> {
   }
 }
 
-/**
- * At most this many kernel runs at once: the scripts check timer-driven states (neighbour DELAY,
- * tentative addresses), so a machine crowded with runs would stretch their timing.
- */
-const KERNEL_RUNS_AT_ONCE = 4;
-let running = 0;
-const waiting: Array<() => void> = [];
-
 async function maskedKernel(script: KernelScript): Promise<string> {
-  if (running < KERNEL_RUNS_AT_ONCE) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
-  try {
-    return maskedTranscript(await runOnKernel(script.text, { timeoutMs: RUN_LIMIT_MS }), script.text);
-  } finally {
-    // Hand the slot to the next waiting run, or free it.
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
-  }
+  return maskedTranscript(await runOnKernel(script.text, { timeoutMs: RUN_LIMIT_MS }), script.text);
 }
 
 async function maskedEngine(engine: RunOnEngine, script: KernelScript): Promise<string> {

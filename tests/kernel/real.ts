@@ -70,8 +70,29 @@ function execute(
   });
 }
 
+/**
+ * At most this many runs at once per process: the scripts check timer-driven states (neighbour
+ * DELAY, tentative addresses, linkwatch), and a machine crowded with runs stretches their timing.
+ */
+const RUNS_AT_ONCE = 4;
+let running = 0;
+const waiting: Array<() => void> = [];
+
 /** Runs `script` on the real kernel in fresh namespaces and returns one entry per step. */
 export async function runOnKernel(script: string, options: KernelOptions = {}): Promise<Entry[]> {
+  if (running < RUNS_AT_ONCE) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await runIsolated(script, options);
+  } finally {
+    // Hand the slot to the next waiting run, or free it.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+async function runIsolated(script: string, options: KernelOptions): Promise<Entry[]> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const steps = parseScript(script);
   const dir = await mkdtemp(join(tmpdir(), 'packetlab-kernel-'));
@@ -94,6 +115,27 @@ export async function runOnKernel(script: string, options: KernelOptions = {}): 
   }
 }
 
+/**
+ * IPv4 settings that a new network namespace copies from the host's initial namespace (with
+ * net.core.devconf_inherit_init_net at its default 0), and the kernel defaults the scripts, the
+ * goldens and the engine assume. A Docker host, for one, has ip_forward=1: every namespace a
+ * script creates would then forward too.
+ */
+export const INHERITED_DEFAULTS: Readonly<Record<string, string>> = {
+  'net.ipv4.ip_forward': '0',
+  'net.ipv4.conf.all.rp_filter': '0',
+  'net.ipv4.conf.default.rp_filter': '0',
+  'net.ipv4.conf.all.proxy_arp': '0',
+  'net.ipv4.conf.default.proxy_arp': '0',
+  'net.ipv4.conf.all.arp_ignore': '0',
+  'net.ipv4.conf.all.arp_announce': '0',
+  'net.ipv4.conf.all.arp_filter': '0',
+  'net.ipv4.conf.all.send_redirects': '1',
+  'net.ipv4.conf.default.send_redirects': '1',
+  'net.ipv4.conf.all.accept_local': '0',
+  'net.ipv4.conf.all.route_localnet': '0',
+};
+
 /** Why the kernel side cannot run here, or undefined when it can. */
 export async function kernelUnavailable(): Promise<string | undefined> {
   if (process.platform !== 'linux') return `not Linux (platform ${process.platform})`;
@@ -112,6 +154,21 @@ export async function kernelUnavailable(): Promise<string | undefined> {
     }
   } catch (error) {
     return `no unshare (${(error as Error).message})`;
+  }
+  const keys = Object.keys(INHERITED_DEFAULTS);
+  const settings = await execute('unshare', ['--net', 'sysctl', ...keys], 20_000);
+  const drift = settings.output
+    .trim()
+    .split('\n')
+    .filter((line) => {
+      const [key, value] = line.split(' = ');
+      return key !== undefined && INHERITED_DEFAULTS[key] !== undefined && INHERITED_DEFAULTS[key] !== value;
+    });
+  if (drift.length > 0) {
+    return (
+      `new namespaces inherit non-default IPv4 settings from the host (${drift.join(', ')}); ` +
+      'the scripts expect a fresh node with kernel defaults'
+    );
   }
   return undefined;
 }

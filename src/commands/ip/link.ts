@@ -320,8 +320,12 @@ function setLink(run: IpRun, args: string[]): number {
       const target = lookupNetns(ctx, next(args, ++i));
       link.netns.moveLink(link, target);
     } else if (arg === 'promisc' || arg === 'arp' || arg === 'multicast' || arg === 'allmulticast') i++;
-    else if (arg === 'txqueuelen' || arg === 'qlen' || arg === 'txqlen') link.qlen = Number(next(args, ++i));
-    else if (arg === 'alias') i++;
+    else if (arg === 'txqueuelen' || arg === 'qlen' || arg === 'txqlen') {
+      const value = next(args, ++i);
+      if (!/^\d+$/.test(value) || Number(value) > 0xffffffff)
+        usage(`Error: argument "${value}" is wrong: Invalid "txqueuelen" value\n`, 255);
+      link.qlen = Number(value);
+    } else if (arg === 'alias') i++;
     else throw new IpError(`Error: either "dev" is duplicate, or "${arg}" is a garbage.`, 1);
   }
   return 0;

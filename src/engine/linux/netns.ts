@@ -19,6 +19,8 @@ import type { Kernel } from './kernel.ts';
 import { type BridgeLink, emptyStats, type Link, type LinkKind, type VethLink } from './links.ts';
 import { ConntrackTable } from './netfilter/conntrack/conntrack-table.ts';
 import { IpsetTable } from './netfilter/ipset/ipset-table.ts';
+import { createNetfilterState } from './netfilter/state.ts';
+import type { NetfilterState } from './netfilter/types.ts';
 
 export interface IfAddr {
   ifindex: number;
@@ -86,6 +88,7 @@ export class NetNs {
   readonly devConf = new Map<string, DevConf>();
   readonly ipsets: IpsetTable;
   readonly conntrack: ConntrackTable;
+  readonly netfilter: NetfilterState;
   /** Peer namespace ids (`link-netnsid`), allocated on first reference. */
   readonly nsids = new Map<NetNs, number>();
   #nextIfindex = 1;
@@ -97,6 +100,7 @@ export class NetNs {
     this.tables.set(RT_TABLE.main, new RoutingTable(RT_TABLE.main));
     this.ipsets = new IpsetTable(() => kernel.rng.int(0, 0xffffffff));
     this.conntrack = new ConntrackTable();
+    this.netfilter = createNetfilterState();
     this.devConf.set('all', { ...DEFAULT_DEV_CONF });
     this.devConf.set('default', { ...DEFAULT_DEV_CONF });
     this.createLink('loopback', 'lo', { mtu: 65536, mac: '00:00:00:00:00:00', qdiscWhenUp: 'noqueue' });
@@ -340,7 +344,7 @@ export class NetNs {
     if (conf) {
       const [, dev = '', field = ''] = conf;
       const entry = this.devConf.get(dev);
-      return entry && field in entry ? entry[field as keyof DevConf] : undefined;
+      return entry && Object.hasOwn(entry, field) ? entry[field as keyof DevConf] : undefined;
     }
     if (key === 'net.ipv4.ip_forward') return this.devConf.get('all')?.forwarding ?? '0';
     if (key === 'net.netfilter.nf_conntrack_max') return String(this.conntrack.max);
@@ -359,7 +363,7 @@ export class NetNs {
     if (conf) {
       const [, dev = '', field = ''] = conf;
       const entry = this.devConf.get(dev);
-      if (!entry || !(field in entry)) return false;
+      if (!entry || !Object.hasOwn(entry, field)) return false;
       entry[field as keyof DevConf] = value.trim();
       return true;
     }
