@@ -1,9 +1,13 @@
 /**
- * The digests behind Calico's names besides SHA-256 (which comes from kube-proxy's hash.ts):
- * SHA-1 (FIPS 180-4) for the CNI plugin's veth names and SHA-224 for felix's rule hashes and
- * selector IDs, plus the unpadded URL-safe base64 Go's base64.RawURLEncoding writes.
+ * The digests behind Calico's names: SHA-1 (FIPS 180-4) for the CNI plugin's veth names, SHA-224
+ * (from src/engine/digest) for felix's rule hashes and selector IDs, plus the unpadded URL-safe
+ * base64 that Go's base64.RawURLEncoding writes.
  * Pure TypeScript because the engine also runs in the browser, where node:crypto does not exist.
  */
+
+import { sha224 } from '../../digest/sha2.ts';
+
+export { sha224 };
 
 const encoder = new TextEncoder();
 
@@ -46,68 +50,6 @@ function writeWords(words: Uint32Array, count: number): Uint8Array {
     out[4 * i + 3] = word & 255;
   }
   return out;
-}
-
-const K256 = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
-  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
-  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-  0xc67178f2,
-]);
-
-/** SHA-224's initial hash value: the SHA-256 compression with its own IV, cut to 7 words. */
-const SHA224_IV = [0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4];
-
-export function sha224(data: Uint8Array): Uint8Array {
-  const padded = pad(data);
-  const h = new Uint32Array(SHA224_IV);
-  const w = new Uint32Array(64);
-  for (let base = 0; base < padded.length; base += 64) {
-    for (let t = 0; t < 16; t++) w[t] = readWord(padded, base + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const x = w[t - 15] as number;
-      const y = w[t - 2] as number;
-      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      w[t] = ((w[t - 16] as number) + s0 + (w[t - 7] as number) + s1) >>> 0;
-    }
-    let a = h[0] as number;
-    let b = h[1] as number;
-    let c = h[2] as number;
-    let d = h[3] as number;
-    let e = h[4] as number;
-    let f = h[5] as number;
-    let g = h[6] as number;
-    let hh = h[7] as number;
-    for (let t = 0; t < 64; t++) {
-      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (hh + S1 + ch + (K256[t] as number) + (w[t] as number)) >>> 0;
-      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + S0 + maj) >>> 0;
-    }
-    h[0] = (h[0] as number) + a;
-    h[1] = (h[1] as number) + b;
-    h[2] = (h[2] as number) + c;
-    h[3] = (h[3] as number) + d;
-    h[4] = (h[4] as number) + e;
-    h[5] = (h[5] as number) + f;
-    h[6] = (h[6] as number) + g;
-    h[7] = (h[7] as number) + hh;
-  }
-  return writeWords(h, 7);
 }
 
 export function sha1(data: Uint8Array): Uint8Array {

@@ -3,7 +3,7 @@
  * profile, endpoint, dispatch), IP set names, and the `cali:` rule-hash comments. Each follows
  * the upstream algorithm named in its comment (see cni-node-networking.md section 2.3).
  */
-import { sha256 } from '../kube-proxy/hash.ts';
+import { sha256 } from '../../digest/sha2.ts';
 import { base64UrlNoPad, hex, sha1, sha224, utf8 } from './digest.ts';
 import { makeUniqueId, selectorUniqueId } from './selector.ts';
 
