@@ -1,7 +1,12 @@
-/** `packet-lab exec`: run commands on a fresh simulated host and print what they print. */
+/**
+ * `packet-lab exec`: run a command line or a script on a fresh simulated host through the machine
+ * shell (the full language: pipes, loops, here-documents), stdout to stdout and stderr to stderr,
+ * exiting with the script's status. `--transcript` prints each line with its output and status.
+ */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { runScript } from '../machine/script.ts';
+import { runOnEngine } from '../machine/script.ts';
+import { HostSession } from '../machine/session.ts';
 import type { CliIo } from './program.ts';
 
 interface ExecOptions {
@@ -17,10 +22,10 @@ export function addExecCommand(program: Command, io: CliIo, setExit: (code: numb
     .command('exec')
     .description('run a command line (-c) or a script (--script) on a fresh simulated Linux host')
     .option('-c, --command <line>', 'the command line to run')
-    .option('--script <file>', 'a script: one command per line, # comments')
+    .option('--script <file>', 'a shell script to run')
     .option('--seed <n>', 'seed of the simulation (addresses, MACs, timings)', '1')
-    .option('--transcript', 'print each command, its output and its exit status')
-    .action((options: ExecOptions) => {
+    .option('--transcript', 'run line by line, printing each command, its output and its exit status')
+    .action(async (options: ExecOptions) => {
       if ((options.command === undefined) === (options.script === undefined)) {
         io.stderr('packet-lab exec: give exactly one of -c LINE or --script FILE\n');
         setExit(2);
@@ -42,14 +47,30 @@ export function addExecCommand(program: Command, io: CliIo, setExit: (code: numb
         setExit(2);
         return;
       }
-      const entries = runScript(text, { seed });
-      let status = 0;
-      for (const entry of entries) {
-        if (options.transcript) io.stdout(`$ ${entry.command}${entry.background ? ' &' : ''}\n`);
-        io.stdout(entry.output);
-        if (options.transcript) io.stdout(`[exit ${entry.status}]\n`);
-        status = entry.status;
+      if (options.transcript) {
+        const entries = await runOnEngine(text, { seed });
+        let status = 0;
+        for (const entry of entries) {
+          io.stdout(`$ ${entry.command}${entry.background ? ' &' : ''}\n`);
+          io.stdout(entry.output);
+          io.stdout(`[exit ${entry.status}]\n`);
+          status = entry.status;
+        }
+        setExit(status);
+        return;
       }
-      setExit(status);
+      setExit(await runThroughShell(text, seed, io));
     });
+}
+
+/** Runs the whole text in one shell; jobs still running at the end get Ctrl-C and are waited for. */
+export async function runThroughShell(text: string, seed: number, io: CliIo): Promise<number> {
+  const { shell } = new HostSession({ seed });
+  const status = await shell.run(text, {
+    stdout: { write: (chunk) => void io.stdout(chunk) },
+    stderr: { write: (chunk) => void io.stderr(chunk) },
+  });
+  for (const job of shell.jobs) if (job.status === null) job.controller.abort('INT');
+  await shell.waitForJobs();
+  return status;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLabList } from './labs.ts';
 import { runCli } from './program.ts';
@@ -63,6 +66,38 @@ describe('packet-lab exec', () => {
     const { code, stdout } = await run('exec', '--transcript', '-c', 'ip link set eth0 up');
     expect(code).toBe(1);
     expect(stdout).toBe('$ ip link set eth0 up\nCannot find device "eth0"\n[exit 1]\n');
+  });
+
+  it('runs a whole script through the shell: loops and here-documents span lines, stderr stays apart', async () => {
+    const script = [
+      'for ns in red blue; do',
+      '  ip netns add "$ns"',
+      'done',
+      'cat <<EOF | sort',
+      '$(ip netns list | wc -l) namespaces',
+      'EOF',
+      'ip link set nosuch up',
+      'exit 3',
+    ].join('\n');
+    const { code, stdout, stderr } = await run('exec', '-c', script);
+    expect(stdout).toBe('2 namespaces\n');
+    expect(stderr).toBe('Cannot find device "nosuch"\n');
+    expect(code).toBe(3);
+  });
+
+  it('reads --script from a file and stops captures left running with Ctrl-C', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'packet-lab-exec-'));
+    const file = join(dir, 'topo.sh');
+    writeFileSync(
+      file,
+      'ip link set lo up\ntcpdump -n -i lo -c 1 > /tmp/cap &\nping -c 1 127.0.0.1 > /dev/null\nwait\ncat /tmp/cap\n',
+    );
+    const { code, stdout } = await run('exec', '--script', file);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\d\d:\d\d:\d\d\.\d+ IP 127\.0\.0\.1 > 127\.0\.0\.1: ICMP echo request/);
+    const open = await run('exec', '-c', 'ip link set lo up; tcpdump -n -i lo &');
+    expect(open.code).toBe(0);
+    expect(open.stderr).toContain('0 packets captured');
   });
 
   it('needs exactly one of -c and --script', async () => {

@@ -4,6 +4,7 @@ import { labs } from '../../exercises/index.ts';
 import { addExecCommand } from './exec.ts';
 import { formatLabList } from './labs.ts';
 import { addRenderCommand } from './render.ts';
+import { addShellCommand } from './shell.ts';
 
 export interface CliIo {
   stdout: (text: string) => unknown;
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
 
   addRenderCommand(program, io);
   addExecCommand(program, io, setExit);
+  addShellCommand(program, io, setExit);
 
   return program;
 }

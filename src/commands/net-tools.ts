@@ -1,4 +1,4 @@
-/** net-tools 2.10 views of a namespace: `route -n` (/proc/net/route) and `arp -n` (/proc/net/arp). */
+/** net-tools 2.10 views of a namespace: `route -n` and `netstat -r` (/proc/net/route), `arp -n` (/proc/net/arp). */
 import { RT_TABLE } from '../engine/linux/fib.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import { formatIpv4, prefixMask } from '../engine/wire/addr.ts';
@@ -17,23 +17,58 @@ export function runRoute(args: string[], ns: NetNs): CommandOutput {
   };
   let stdout =
     'Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n';
+  for (const row of procRoutes(ns)) {
+    const gateway = row.reject ? '-' : name(row.gateway, true);
+    stdout += `${name(row.dst, false).padEnd(15)} ${gateway.padEnd(15)} ${formatIpv4(row.mask).padEnd(15)} ${row.flags.padEnd(5)} ${String(row.metric).padEnd(6)} ${(row.reject ? '-' : '0').padEnd(2)} ${'0'.padStart(7)} ${row.iface}\n`;
+  }
+  return { stdout, stderr: '', exitCode: 0 };
+}
+
+/** One line of /proc/net/route (the main table) as net-tools reads it. */
+interface ProcRoute {
+  dst: number;
+  gateway: number;
+  mask: number;
+  flags: string;
+  metric: number;
+  iface: string;
+  /** unreachable/prohibit (RTF_REJECT): net-tools prints `!` and dashes. */
+  reject: boolean;
+}
+
+function procRoutes(ns: NetNs): ProcRoute[] {
+  const rows: ProcRoute[] = [];
   for (const route of ns.tables.get(RT_TABLE.main)?.routes ?? []) {
-    if (
-      route.type !== 'unicast' &&
-      route.type !== 'unreachable' &&
-      route.type !== 'blackhole' &&
-      route.type !== 'prohibit'
-    )
-      continue;
+    if (route.type === 'broadcast') continue;
+    const reject = route.type === 'unreachable' || route.type === 'prohibit';
     let flags = 'U';
     if (route.gateway !== undefined) flags += 'G';
     if (route.len === 32) flags += 'H';
-    if (route.type !== 'unicast') flags = '!';
-    const dev = route.dev !== undefined ? (ns.links.get(route.dev)?.name ?? '') : route.type === 'unicast' ? '' : 'lo';
-    const gateway = name(route.gateway ?? 0, true);
-    stdout += `${name(route.dst, false).padEnd(15)} ${gateway.padEnd(15)} ${formatIpv4(prefixMask(route.len)).padEnd(15)} ${flags.padEnd(5)} ${String(route.metric).padEnd(6)} ${'0'.padEnd(2)} ${'0'.padStart(7)} ${dev}\n`;
+    const dev = route.dev !== undefined ? ns.links.get(route.dev)?.name : undefined;
+    rows.push({
+      dst: route.dst,
+      gateway: route.gateway ?? 0,
+      mask: prefixMask(route.len),
+      flags: reject ? '!' : flags,
+      metric: route.metric,
+      iface: reject ? '-' : (dev ?? '*'),
+      reject,
+    });
   }
-  return { stdout, stderr: '', exitCode: 0 };
+  return rows;
+}
+
+/** `netstat -r[n]`: the same table with the MSS, Window and irtt columns. */
+export function netstatRoutes(ns: NetNs, numeric: boolean): string {
+  const name = (addr: number, isGateway: boolean) =>
+    !numeric && addr === 0 ? (isGateway ? '0.0.0.0' : 'default') : formatIpv4(addr);
+  let stdout =
+    'Kernel IP routing table\nDestination     Gateway         Genmask         Flags   MSS Window  irtt Iface\n';
+  for (const row of procRoutes(ns)) {
+    const gateway = row.reject ? '-' : name(row.gateway, true);
+    stdout += `${name(row.dst, false).padEnd(15)} ${gateway.padEnd(15)} ${formatIpv4(row.mask).padEnd(15)} ${row.flags.padEnd(5)} ${'0'.padStart(5)} ${'0'.padEnd(6)} ${'0'.padStart(5)} ${row.iface}\n`;
+  }
+  return stdout;
 }
 
 export function runArp(args: string[], ns: NetNs): CommandOutput {

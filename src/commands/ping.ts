@@ -67,23 +67,59 @@ function parse(args: string[]): PingOptions | string {
   return opts;
 }
 
-export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutput {
+/**
+ * A wait of a running ping: run the kernel until `until` (microseconds of virtual time), or only
+ * until `wake` holds. `paced` marks the interval between probes, which a live terminal also waits
+ * in real time.
+ */
+export interface PingWait {
+  until: number;
+  wake?: () => boolean;
+  paced?: boolean;
+}
+
+/** Where a running ping writes. */
+export type PingEmit = (stream: 'stdout' | 'stderr', text: string) => void;
+
+/**
+ * ping as a program that waits: it yields each wait to its driver, which resumes it with `true`
+ * when the wait ended by Ctrl-C (ping then prints its statistics), and returns the exit status.
+ * Without -c and -w it runs until interrupted, or sends 4 probes when `endless` is false (for
+ * callers that cannot interrupt).
+ */
+export function* pingProgram(
+  args: string[],
+  kernel: Kernel,
+  ns: NetNs,
+  emit: PingEmit,
+  options: { endless?: boolean } = {},
+): Generator<PingWait, number, boolean> {
   const parsed = parse(args);
-  if (typeof parsed === 'string') return { stdout: '', stderr: `${parsed}\n`, exitCode: 2 };
-  if (parsed.target === undefined)
-    return { stdout: '', stderr: 'ping: usage error: Destination address required\n', exitCode: 1 };
+  if (typeof parsed === 'string') {
+    emit('stderr', `${parsed}\n`);
+    return 2;
+  }
+  if (parsed.target === undefined) {
+    emit('stderr', 'ping: usage error: Destination address required\n');
+    return 1;
+  }
   // The ICMP payload is never bigger than an IP datagram allows.
   if (parsed.size > 65507) parsed.size = 65507;
   const dst = parseIpv4(parsed.target);
-  if (dst === null)
-    return { stdout: '', stderr: `ping: ${parsed.target}: Temporary failure in name resolution\n`, exitCode: 2 };
+  if (dst === null) {
+    emit('stderr', `ping: ${parsed.target}: Temporary failure in name resolution\n`);
+    return 2;
+  }
   const probe: Ipv4Packet = echo(kernel, 0, dst, 0, 0, parsed);
   const errno = checkRoute(kernel, ns, probe);
-  if (errno) return { stdout: '', stderr: `ping: connect: ${ERRNO[errno]}\n`, exitCode: 2 };
+  if (errno) {
+    emit('stderr', `ping: connect: ${ERRNO[errno]}\n`);
+    return 2;
+  }
 
   const id = kernel.rng.int(1, 0xffff);
   const target = formatIpv4(dst);
-  let stdout = `PING ${target} (${target}) ${parsed.size}(${parsed.size + 28}) bytes of data.\n`;
+  emit('stdout', `PING ${target} (${target}) ${parsed.size}(${parsed.size + 28}) bytes of data.\n`);
   const sentAt = new Map<number, number>();
   const rtts: number[] = [];
   let errors = 0;
@@ -100,7 +136,10 @@ export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutpu
       const rtt = (kernel.clock.micros - sent) / 1000;
       rtts.push(rtt);
       if (!parsed.quiet)
-        stdout += `${parsed.size + 8} bytes from ${formatIpv4(packet.src)}: icmp_seq=${icmp.seq} ttl=${packet.ttl} time=${formatRtt(rtt)} ms\n`;
+        emit(
+          'stdout',
+          `${parsed.size + 8} bytes from ${formatIpv4(packet.src)}: icmp_seq=${icmp.seq} ttl=${packet.ttl} time=${formatRtt(rtt)} ms\n`,
+        );
       return true;
     }
     const quoted = icmp.quoted?.payload;
@@ -108,7 +147,7 @@ export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutpu
       errors++;
       const text =
         icmp.type === 11 ? 'Time to live exceeded' : (UNREACH[icmp.code] ?? `Dest Unreachable, Bad Code: ${icmp.code}`);
-      if (!parsed.quiet) stdout += `From ${formatIpv4(packet.src)} icmp_seq=${quoted.seq} ${text}\n`;
+      if (!parsed.quiet) emit('stdout', `From ${formatIpv4(packet.src)} icmp_seq=${quoted.seq} ${text}\n`);
       return true;
     }
     return false;
@@ -117,7 +156,8 @@ export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutpu
   try {
     const interval = Math.max(parsed.intervalMs, 2) * 1000;
     const deadline = parsed.deadlineMs !== undefined ? start + parsed.deadlineMs * 1000 : Number.POSITIVE_INFINITY;
-    const limit = parsed.count ?? (Number.isFinite(deadline) ? Number.MAX_SAFE_INTEGER : 4);
+    const unbounded = options.endless === true || Number.isFinite(deadline);
+    const limit = parsed.count ?? (unbounded ? Number.POSITIVE_INFINITY : 4);
     for (let seq = 1; seq <= limit; seq++) {
       if (kernel.clock.micros >= deadline) break;
       lastSend = kernel.clock.micros;
@@ -126,14 +166,12 @@ export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutpu
       kernel.stack.ipOutput(ns, echo(kernel, id, dst, seq, kernel.rng.int(0, 0xffff), parsed));
       const answered = () => rtts.length + errors >= transmitted;
       if (seq < limit) {
-        kernel.events.runUntil(Math.min(lastSend + interval, deadline));
+        if (yield { until: Math.min(lastSend + interval, deadline), paced: true }) break;
         continue;
       }
       // After the last probe: wait for its answer, up to -W (or 10 s), or the deadline.
       const linger = (parsed.timeoutMs ?? 10_000) * 1000;
-      const until = Math.min(lastSend + linger, deadline);
-      kernel.events.runWhile(() => !answered(), until - kernel.clock.micros);
-      if (!answered()) kernel.events.runUntil(until);
+      yield { until: Math.min(lastSend + linger, deadline), wake: answered };
     }
   } finally {
     kernel.stack.listeners.delete(listener);
@@ -141,16 +179,33 @@ export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutpu
   const received = rtts.length;
   const lossPct = transmitted === 0 ? 0 : Math.round(((transmitted - received) * 100) / transmitted);
   const elapsedMs = Math.round(((received > 0 ? kernel.clock.micros : lastSend) - start) / 1000);
-  stdout += `\n--- ${target} ping statistics ---\n`;
-  stdout += `${transmitted} packets transmitted, ${received} received, ${errors > 0 ? `+${errors} errors, ` : ''}${lossPct}% packet loss, time ${elapsedMs}ms\n`;
+  let stats = `\n--- ${target} ping statistics ---\n`;
+  stats += `${transmitted} packets transmitted, ${received} received, ${errors > 0 ? `+${errors} errors, ` : ''}${lossPct}% packet loss, time ${elapsedMs}ms\n`;
   if (received > 0) {
     const min = Math.min(...rtts);
     const max = Math.max(...rtts);
     const avg = rtts.reduce((a, b) => a + b, 0) / received;
     const mdev = Math.sqrt(Math.max(0, rtts.reduce((a, b) => a + b * b, 0) / received - avg * avg));
-    stdout += `rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${mdev.toFixed(3)} ms\n`;
-  } else stdout += '\n';
-  return { stdout, stderr: '', exitCode: received > 0 ? 0 : 1 };
+    stats += `rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${mdev.toFixed(3)} ms\n`;
+  } else stats += '\n';
+  emit('stdout', stats);
+  return received > 0 ? 0 : 1;
+}
+
+/** ping run to completion at once: each wait runs the kernel's event queue directly. */
+export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutput {
+  const out = { stdout: '', stderr: '' };
+  const program = pingProgram(args, kernel, ns, (stream, text) => {
+    out[stream] += text;
+  });
+  let step = program.next();
+  while (!step.done) {
+    const { until, wake } = step.value;
+    if (wake) kernel.events.runWhile(() => !wake(), until - kernel.clock.micros);
+    if (!wake?.()) kernel.events.runUntil(until);
+    step = program.next(false);
+  }
+  return { ...out, exitCode: step.value };
 }
 
 function formatRtt(ms: number): string {

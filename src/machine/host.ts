@@ -1,7 +1,8 @@
 /**
  * A simulated Linux machine as a user meets it: a kernel, the namespace names under /run/netns,
- * and the tools on its PATH. A process runs a tool in one network namespace; `ip netns exec`,
- * `nsenter` and friends re-enter the same table in another.
+ * the tools on its PATH and the processes `nsenter -t PID` can enter. A tool runs in one network
+ * namespace; `ip netns exec`, `nsenter` and friends re-enter the same table in another. `run` is the
+ * synchronous way in (tests, fuzzing); src/machine/session.ts puts a shell on top.
  */
 
 import type { CommandOutput } from '../commands/types.ts';
@@ -9,7 +10,6 @@ import { fail as failOutput } from '../commands/types.ts';
 import { Kernel } from '../engine/linux/kernel.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import { Rng, VirtualClock } from '../engine/sim.ts';
-import { type Started, startTcpdump } from './capture.ts';
 import { type Tool, toolTable } from './tools.ts';
 
 export interface HostOptions {
@@ -18,32 +18,36 @@ export interface HostOptions {
   clock?: VirtualClock;
 }
 
+/** A process that holds a network namespace (a shell, a container's pause process). */
+export interface Process {
+  pid: number;
+  command: string;
+  netns: NetNs;
+}
+
 export class LinuxHost {
   readonly kernel: Kernel;
-  readonly hostname: string;
+  /** The UTS hostname (`hostname NAME` changes it, as on a real machine). */
+  hostname: string;
   readonly tools: Map<string, Tool>;
+  /** Processes by pid; pid 1 is init in the root namespace. */
+  readonly processes = new Map<number, Process>();
+  #nextPid = 1;
 
   constructor(options: HostOptions = {}) {
     const clock = options.clock ?? new VirtualClock();
     this.kernel = new Kernel(clock, new Rng(options.seed ?? 1));
     this.hostname = options.hostname ?? 'packet-lab';
     this.tools = toolTable();
+    this.spawn('/sbin/init', this.kernel.root);
   }
 
-  /** Starts a command that may keep running (tcpdump); other commands complete at once. */
-  start(argv: string[], netns: NetNs = this.kernel.root, stdin = ''): Started {
-    if (argv[0] === 'tcpdump') return startTcpdump(argv.slice(1), { host: this, netns, stdin, name: 'tcpdump' });
-    if (
-      argv[0] === 'ip' &&
-      argv[1] === 'netns' &&
-      argv[2] === 'exec' &&
-      argv[3] !== undefined &&
-      argv[4] === 'tcpdump'
-    ) {
-      const target = this.kernel.named.get(argv[3]);
-      if (target) return startTcpdump(argv.slice(5), { host: this, netns: target, stdin, name: 'tcpdump' });
-    }
-    return { kind: 'done', output: this.run(argv, netns, stdin) };
+  /** Records a process in a namespace and returns it; `pid` picks its number (else the next free one). */
+  spawn(command: string, netns: NetNs, pid?: number): Process {
+    const process = { pid: pid ?? this.#nextPid, command, netns };
+    this.processes.set(process.pid, process);
+    this.#nextPid = Math.max(this.#nextPid, process.pid + 1);
+    return process;
   }
 
   /** Runs one command (argv already split) in a namespace of this host. */

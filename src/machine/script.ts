@@ -1,10 +1,18 @@
 /**
- * Runs a script on a fresh simulated host, one command per line, and returns what each command
- * printed and its exit status. This is the engine side of `packet-lab exec --script` and of the
- * kernel differential suite; the full shell language comes with src/shell.
+ * Runs a script on a fresh simulated host, one command line per entry, through one persistent
+ * shell (so pipes, quotes, variables, `$(…)` and functions defined on earlier lines work), and
+ * returns what each line printed and its exit status. This is the engine side of the kernel
+ * differential suite and of `packet-lab exec --transcript`.
+ *
+ * Grammar (tests/kernel/README.md): blank lines and `#` comments are skipped; `cmd &` runs in the
+ * background and its output belongs to its own entry; `wait` waits for every job; jobs still running
+ * at the end get Ctrl-C (SIGINT) and are waited for. Stdin is empty; stdout and stderr are merged in
+ * write order.
  */
-import type { Job } from './capture.ts';
-import { LinuxHost } from './host.ts';
+import { nextMacrotask } from '../shell/clock.ts';
+import type { Job } from '../shell/interpreter.ts';
+import type { Writer } from '../shell/stream.ts';
+import { HostSession } from './session.ts';
 
 export interface ScriptEntry {
   command: string;
@@ -49,61 +57,40 @@ export function splitWords(line: string): string[] {
   return words;
 }
 
-export function runScript(script: string, options: { seed?: number } = {}): ScriptEntry[] {
-  const host = new LinuxHost({ seed: options.seed ?? 1 });
-  const events = host.kernel.events;
+/** Runs `script` line by line on a fresh host (or `session`) and returns one entry per command line. */
+export async function runOnEngine(
+  script: string,
+  options: { seed: number; session?: HostSession },
+): Promise<ScriptEntry[]> {
+  const session = options.session ?? new HostSession({ seed: options.seed });
+  const shell = session.shell;
   const entries: ScriptEntry[] = [];
   const jobs: { entry: ScriptEntry; job: Job }[] = [];
-  const finish = ({ entry, job }: { entry: ScriptEntry; job: Job }) => {
-    const result = job.stop();
-    entry.output = result.stderr.split('\n')[0] === '' ? result.stdout : mergeCapture(result);
-    entry.status = result.exitCode;
-  };
   for (const raw of script.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const background = /(^|[^&])&$/.test(line);
     const command = background ? line.slice(0, -1).trimEnd() : line;
-    const sleep = /^sleep\s+(\d+(?:\.\d+)?)$/.exec(command);
     const entry: ScriptEntry = { command, background, output: '', status: 0 };
     entries.push(entry);
-    if (sleep) {
-      events.runUntil(host.kernel.clock.micros + Number(sleep[1]) * 1_000_000);
+    const out: Writer = {
+      write: (chunk) => {
+        entry.output += chunk;
+      },
+    };
+    if (background) {
+      const before = new Set(shell.jobs);
+      entry.status = await shell.run(`${command} &`, { stdout: out, stderr: out });
+      const job = shell.jobs.find((j) => !before.has(j));
+      if (job) jobs.push({ entry, job });
+      // Let the job start (a capture opens its device) before the next line runs.
+      await nextMacrotask();
       continue;
     }
-    if (command === 'wait') {
-      // Background jobs run until they end by themselves or nothing is left to happen.
-      events.runWhile(() => jobs.some(({ job }) => !job.finished));
-      for (const job of jobs.splice(0)) finish(job);
-      continue;
-    }
-    const started = host.start(splitWords(command));
-    if (started.kind === 'job') {
-      if (background) {
-        jobs.push({ entry, job: started.job });
-        continue;
-      }
-      events.runWhile(() => !started.job.finished);
-      finish({ entry, job: started.job });
-      continue;
-    }
-    entry.output = started.output.stdout + started.output.stderr;
-    entry.status = started.output.exitCode;
+    entry.status = await shell.run(command, { stdout: out, stderr: out });
   }
-  // Jobs still running when the script ends get Ctrl-C.
-  for (const job of jobs.splice(0)) finish(job);
+  // Jobs still running when the script ends get Ctrl-C; each entry takes its job's status.
+  for (const { job } of jobs) if (job.status === null) job.controller.abort('INT');
+  for (const { entry, job } of jobs) entry.status = await job.done;
   return entries;
-}
-
-/** A capture prints its start line to stderr before any packet line, and its summary last. */
-function mergeCapture(result: { stdout: string; stderr: string }): string {
-  const lines = result.stderr.split('\n');
-  const summaryAt = lines.findIndex((l) => /^\d+ packets? captured$/.test(l));
-  const head = summaryAt < 0 ? result.stderr : `${lines.slice(0, summaryAt).join('\n')}\n`;
-  const tail = summaryAt < 0 ? '' : lines.slice(summaryAt).join('\n');
-  return head + result.stdout + tail;
-}
-
-export async function runOnEngine(script: string, options: { seed: number }): Promise<ScriptEntry[]> {
-  return runScript(script, options);
 }

@@ -1,5 +1,9 @@
 /** The tools a simulated host has on its PATH, each a thin adapter from argv to a command module. */
+
+import { runBrctl } from '../commands/brctl.ts';
+import { runBridge } from '../commands/bridge/index.ts';
 import { runConntrack } from '../commands/conntrack/index.ts';
+import { runIfconfig } from '../commands/ifconfig.ts';
 import { runIp } from '../commands/ip/index.ts';
 import { runIpset } from '../commands/ipset/index.ts';
 import { runIptables } from '../commands/iptables/iptables.ts';
@@ -64,5 +68,8 @@ export function toolTable(): Map<string, Tool> {
         runIptablesRestore([name, ...args], env.stdin, env.netns.netfilter, { now: env.host.kernel.clock.millis }),
     ]),
     ['arp', (args, env) => runArp(args, env.netns)],
+    ['bridge', (args, env) => runBridge(args, netContext(env))],
+    ['brctl', (args, env) => runBrctl(args, env.netns)],
+    ['ifconfig', (args, env) => runIfconfig(args, env.netns)],
   ]);
 }

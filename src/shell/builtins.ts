@@ -35,7 +35,18 @@ const KEYWORDS = new Set([
   'time',
 ]);
 /** Builtins that also exist as programs, so `which` finds them. */
-const ALSO_PROGRAMS = new Set(['echo', 'printf', 'test', '[', 'true', 'false', 'pwd', 'kill', 'sleep', 'which']);
+export const ALSO_PROGRAMS: ReadonlySet<string> = new Set([
+  'echo',
+  'printf',
+  'test',
+  '[',
+  'true',
+  'false',
+  'pwd',
+  'kill',
+  'sleep',
+  'which',
+]);
 
 async function err(sh: Interpreter, io: Io, name: string, message: string): Promise<void> {
   await sh.error(io, `${name}: ${message}`);

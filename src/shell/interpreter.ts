@@ -381,7 +381,8 @@ export class Interpreter {
         }
       });
       const results = await Promise.allSettled(stages);
-      const failure = results.find((r) => r.status === 'rejected');
+      // Ctrl-C reaches every stage; the last stage's status is the pipeline's, as in bash.
+      const failure = results.findLast((r) => r.status === 'rejected');
       if (failure) throw (failure as PromiseRejectedResult).reason;
       const statuses = results.map((r) => (r as PromiseFulfilledResult<number>).value);
       status = statuses[n - 1] as number;
@@ -638,7 +639,7 @@ export class Interpreter {
       for (const [k, v] of assigns) this.setVar(k, v);
       try {
         if (fn) return await this.callFunction(fn, argv, io);
-        return await this.guard(io, () => (builtin as NonNullable<typeof builtin>)(this, argv, io));
+        return await this.guard(io, () => (builtin as NonNullable<typeof builtin>)(this, argv, io), name);
       } finally {
         for (const [k, v] of saved) {
           if (v === undefined) this.state.vars.delete(k);
@@ -650,11 +651,16 @@ export class Interpreter {
   }
 
   /** Runs a builtin or command, turning a broken pipe into SIGPIPE's status. */
-  private async guard(io: Io, run: () => Promise<number>): Promise<number> {
+  private async guard(io: Io, run: () => Promise<number>, name?: string): Promise<number> {
     try {
       return await run();
     } catch (e) {
       if (e instanceof BrokenPipeError) return 141;
+      // A generated file (/proc/sys/…) refused what was written into it.
+      if (e instanceof FsError && name !== undefined) {
+        await this.error(io, `${name}: write error: ${e.message}`);
+        return 1;
+      }
       if (e instanceof ExpansionError) {
         await this.error(io, e.message);
         return 1;
@@ -696,7 +702,7 @@ export class Interpreter {
     if (name === 'sh' || name === 'bash' || name === 'zsh' || name.endsWith('/sh') || name.endsWith('/bash')) {
       return this.guard(io, () => this.runShellCommand(argv, io, env));
     }
-    let command = name.includes('/') ? undefined : this.host.registry.get(name)?.run;
+    let registered = name.includes('/') ? undefined : this.host.registry.get(name);
     if (name.includes('/')) {
       const path = resolvePath(this.state.cwd, name);
       const st = this.fs.stat(path);
@@ -711,13 +717,13 @@ export class Interpreter {
         }
         return this.guard(io, () => this.runShellCommand(['bash', name, ...argv.slice(1)], io, env));
       }
-      command = this.host.registry.byPath(path)?.run;
-      if (!command) {
+      registered = this.host.registry.byPath(path);
+      if (!registered) {
         await this.error(io, `${name}: No such file or directory`);
         return 127;
       }
     }
-    if (!command) {
+    if (!registered) {
       await safeWrite(io.stderr, this.notFoundMessage(name));
       return 127;
     }
@@ -733,9 +739,11 @@ export class Interpreter {
       clock: this.clock,
       exec: (args, over) => this.subshell().invoke(args, { ...io, ...over }),
     };
-    const run = command;
-    const status = await this.guard(io, () => run(ctx));
-    if (this.signal.aborted) throw new InterruptSignal(abortStatus(this.signal));
+    const { run, catches } = registered;
+    const status = await this.guard(io, () => run(ctx), name);
+    if (this.signal.aborted) {
+      throw new InterruptSignal(catches?.has(abortSignalName(this.signal)) ? status : abortStatus(this.signal));
+    }
     return status;
   }
 
@@ -869,6 +877,12 @@ export class Interpreter {
     else if (this.fs.isDir(path)) throw new FsError('EISDIR');
     return { write: (chunk) => this.fs.writeFile(path, chunk, { append: true }) };
   }
+}
+
+/** The signal behind an abort: `INT` for Ctrl-C, else the name `kill` gave. */
+export function abortSignalName(signal: AbortSignal): string {
+  const reason = signal.reason;
+  return typeof reason === 'string' && /^[A-Z]+[0-9]*$/.test(reason) ? reason : 'INT';
 }
 
 /** The exit status a job gets when its signal aborts: 130 for Ctrl-C, 128+n for `kill -n`. */

@@ -5,10 +5,17 @@ export interface RegisteredCommand {
   /** Where `which` and `type` say the command lives, e.g. /usr/sbin/ip. */
   path: string;
   run: Command;
+  /** Signals the command handles itself (tcpdump and ping print their statistics on Ctrl-C). */
+  catches?: ReadonlySet<string>;
 }
 
 export interface RegisterOptions {
   path?: string;
+  /**
+   * Signal names (`INT` for Ctrl-C, `TERM`, …) the command catches: when one stops it, the status it
+   * returns stands instead of 128+n. The rest of the line is still interrupted.
+   */
+  catches?: readonly string[];
 }
 
 /**
@@ -24,7 +31,8 @@ export class CommandRegistry {
   }
 
   register(name: string, run: Command, options: RegisterOptions = {}): this {
-    this.commands.set(name, { name, path: options.path ?? `/usr/bin/${name}`, run });
+    const catches = options.catches ? new Set(options.catches) : undefined;
+    this.commands.set(name, { name, path: options.path ?? `/usr/bin/${name}`, run, ...(catches ? { catches } : {}) });
     return this;
   }
 

@@ -2,7 +2,7 @@
 import { formatJobs } from './builtins.ts';
 import { type Clock, VirtualClock } from './clock.ts';
 import { VirtualFs } from './fs.ts';
-import { type Dialect, Interpreter, type SessionHost, ShellState } from './interpreter.ts';
+import { type Dialect, Interpreter, type Job, type SessionHost, ShellState } from './interpreter.ts';
 import type { CommandRegistry } from './registry.ts';
 import { ExitSignal } from './signals.ts';
 import { CollectingWriter, emptyReader, type Reader, stringReader, type Writer } from './stream.ts';
@@ -111,6 +111,11 @@ export class Shell {
     const home = this.state.vars.get('HOME')?.value ?? '/';
     this.state.cwd = options.cwd ?? (this.fs.isDir(home) ? home : '/');
     this.state.vars.set('PWD', { value: this.state.cwd, exported: true });
+  }
+
+  /** This session's background jobs, oldest first (a host reads their status, or stops one). */
+  get jobs(): readonly Job[] {
+    return this.state.jobs;
   }
 
   get cwd(): string {

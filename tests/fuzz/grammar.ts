@@ -986,6 +986,27 @@ const bridge = seq(
   ),
 );
 
+const brctl = alt(
+  seq('show', some(2, dev, ['br0', 'cni0', 'bogus'])),
+  seq(['addbr', 'delbr', 'showmacs', 'showstp'], alt(dev, ['br0', 'br1', 'cni0'])),
+  seq(['addif', 'delif'], alt(dev, ['br0', 'br1']), dev),
+  seq('hairpin', alt(dev, ['br0']), dev, ['on', 'off', 'bogus']),
+  seq(['setageing', 'setfd', 'sethello', 'setmaxage', 'setbridgeprio'], alt(dev, ['br0']), num),
+  seq(['stp'], alt(dev, ['br0']), ['on', 'off']),
+  opt(ODD, 0.3),
+);
+
+const ifconfig = seq(
+  some(2, ['-a', '-s', '-v', '-x']),
+  opt(
+    seq(
+      dev,
+      some(4, alt(addr, prefix), seq(['netmask', 'broadcast'], addr), seq('mtu', num), ['up', 'down', 'up', 'down']),
+    ),
+    0.8,
+  ),
+);
+
 const nsenter = seq(
   some(3, seq(['-t', '--target'], num), (p) => [`--net=/run/netns/${p.pick(NSES)}`], seq('-n', opt(netnsName, 0.3)), [
     '-m',
@@ -1019,6 +1040,8 @@ const GRAMMARS: [RegExp, Grammar][] = [
   [/^conntrack$/, { args: conntrack }],
   [/^tcpdump$/, { args: tcpdump }],
   [/^bridge$/, { args: bridge }],
+  [/^brctl$/, { args: brctl }],
+  [/^ifconfig$/, { args: ifconfig }],
   [/^arp$/, { args: arp }],
   [/^route$/, { args: route }],
   [/^cat$/, { args: cat, stdin: (p) => [p.pick(ALL_WORDS)] }],

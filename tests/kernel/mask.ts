@@ -149,6 +149,12 @@ export const MASK_RULES: readonly MaskRule[] = [
     token: '<icmp-id#>',
   },
   {
+    name: 'conntrack-icmp-id',
+    why: 'conntrack shows the same ping identifier in its ICMP tuples',
+    pattern: /\btype=(?:0|8) code=0 id=(\d+)\b/g,
+    token: '<icmp-id#>',
+  },
+  {
     name: 'ip-id',
     why: 'IPv4 identification fields are drawn from a keyed hash or per-socket counters',
     pattern: /\bid (\d+), offset\b/g,

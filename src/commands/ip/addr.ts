@@ -4,7 +4,7 @@ import type { IfAddr } from '../../engine/linux/netns.ts';
 import { broadcastOf, formatIpv4, parseIpv4, parsePrefix } from '../../engine/wire/addr.ts';
 import { matches } from './context.ts';
 import { IpError, usage } from './errors.ts';
-import { headerLine, linkLayerLine, linkSuffix, netnsSuffix, operstate } from './format-link.ts';
+import { detailLines, headerLine, linkLayerLine, linkSuffix, netnsSuffix, operstate } from './format-link.ts';
 import type { IpRun } from './index.ts';
 import { parseLinkFilter, selectLinks } from './link.ts';
 import { parseScope, scopeName } from './names.ts';
@@ -60,7 +60,18 @@ function showAddrs(run: IpRun, args: string[]): number {
     const header = headerLine(link, false);
     if (opts.family === 'all') {
       out.line(header);
-      out.line(linkLayerLine(ctx, link));
+      if (opts.details) {
+        // As `ip -d link`, without the inet6 addrgenmode (the address dump does not ask for it).
+        const details = detailLines(link);
+        const more = details.more.join('\n').replace(/(^| )addrgenmode eui64 /, '$1');
+        // Without a kind line (lo), the rest follows the link line.
+        if (more.startsWith('    numtxqueues'))
+          out.line(`${linkLayerLine(ctx, link)}${details.sameLine}${more.trimStart()}`);
+        else {
+          out.line(`${linkLayerLine(ctx, link)}${details.sameLine}`);
+          out.line(more);
+        }
+      } else out.line(linkLayerLine(ctx, link));
     } else {
       out.line(`${header}${netnsSuffix(ctx, link)}`);
     }

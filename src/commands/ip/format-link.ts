@@ -1,4 +1,5 @@
 /** `ip link` / `ip addr` header lines and `-d` details, as iproute2 6.1 prints them. */
+import { gcTimerMicros } from '../../engine/linux/bridge.ts';
 import type { Link } from '../../engine/linux/links.ts';
 import type { NetNs } from '../../engine/linux/netns.ts';
 import { formatIpv4 } from '../../engine/wire/addr.ts';
@@ -102,7 +103,7 @@ export function detailLines(link: Link): { sameLine: string; more: string[] } {
       case 'veth':
         return 'veth ';
       case 'bridge':
-        return `bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time ${link.ageingTime} stp_state 0 priority 32768 vlan_filtering 0 bridge_id ${bridgeId(link)} designated_root ${bridgeId(link)} root_port 0 root_path_cost 0 topology_change 0 topology_change_detected 0 hello_timer    0.00 tcn_timer    0.00 topology_change_timer    0.00 gc_timer    0.00 group_fwd_mask 0 group_address 01:80:c2:00:00:00 mcast_snooping 1 no_linklocal_learn 0 mcast_vlan_snooping 0 mcast_router 1 mcast_query_use_ifaddr 0 mcast_querier 0 mcast_hash_elasticity 16 mcast_hash_max 4096 mcast_last_member_count 2 mcast_startup_query_count 2 mcast_last_member_interval 100 mcast_membership_interval 26000 mcast_querier_interval 25500 mcast_query_interval 12500 mcast_query_response_interval 1000 mcast_startup_query_interval 3124 mcast_stats_enabled 0 mcast_igmp_version 2 mcast_mld_version 1 nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0 `;
+        return `bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time ${link.ageingTime} stp_state 0 priority 32768 vlan_filtering 0 bridge_id ${bridgeId(link)} designated_root ${bridgeId(link)} root_port 0 root_path_cost 0 topology_change 0 topology_change_detected 0 hello_timer    0.00 tcn_timer    0.00 topology_change_timer    0.00 gc_timer ${timer(gcTimerMicros(link, link.netns.kernel.clock.micros))} group_fwd_mask 0 group_address 01:80:c2:00:00:00 mcast_snooping 1 no_linklocal_learn 0 mcast_vlan_snooping 0 mcast_router 1 mcast_query_use_ifaddr 0 mcast_querier 0 mcast_hash_elasticity 16 mcast_hash_max 4096 mcast_last_member_count 2 mcast_startup_query_count 2 mcast_last_member_interval 100 mcast_membership_interval 26000 mcast_querier_interval 25500 mcast_query_interval 12500 mcast_query_response_interval 1000 mcast_startup_query_interval 3124 mcast_stats_enabled 0 mcast_igmp_version 2 mcast_mld_version 1 nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0 `;
       case 'vxlan': {
         const parts = [`vxlan id ${link.vni}`];
         if (link.remote !== undefined) parts.push(`remote ${formatIpv4(link.remote)}`);
@@ -130,7 +131,18 @@ export function detailLines(link: Link): { sameLine: string; more: string[] } {
 
 /** As iproute2's br_dump_bridge_id: two priority bytes, then ether_ntoa (no zero padding). */
 function bridgeId(bridge: Link): string {
-  return `8000.${bridge.kind === 'bridge' && !bridge.hadPorts ? '0:0:0:0:0:0' : shortMac(bridge.mac)}`;
+  return `8000.${shortMac(bridgeIdMac(bridge))}`;
+}
+
+/** The MAC in the bridge id: zero until a port joins or the MAC is set. */
+export function bridgeIdMac(bridge: Link): string {
+  return bridge.kind === 'bridge' && !bridge.hadPorts && !bridge.macFixed ? '00:00:00:00:00:00' : bridge.mac;
+}
+
+/** iproute2's print_timer: `%4i.%.2i` seconds and hundredths. */
+function timer(micros: number): string {
+  const centis = Math.floor(micros / 10_000);
+  return `${String(Math.floor(centis / 100)).padStart(4)}.${String(centis % 100).padStart(2, '0')}`;
 }
 
 function shortMac(mac: string): string {

@@ -1,4 +1,5 @@
 /** `ip link`: show, add (veth, bridge, vxlan, ipip, dummy), set, delete. */
+import { createBridge } from '../../engine/linux/bridge.ts';
 import { fail } from '../../engine/linux/errors.ts';
 import type { BridgeLink, Link, LinkKind, VethLink } from '../../engine/linux/links.ts';
 import { NetNs } from '../../engine/linux/netns.ts';
@@ -167,13 +168,7 @@ function addLink(run: IpRun, args: string[]): number {
       created = addVeth(ctx, home, name, options, typeArgs);
       break;
     case 'bridge':
-      created = home.createLink('bridge', name, options, {
-        tsoMaxSize: 65536,
-        fdb: [],
-        ageingTime: 30000,
-        macFixed: common.mac !== undefined,
-        hadPorts: false,
-      });
+      created = createBridge(home, name, options);
       break;
     case 'vxlan':
       created = addVxlan(home, name, options, typeArgs);

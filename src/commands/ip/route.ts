@@ -131,6 +131,9 @@ function showRoutes(run: IpRun, args: string[]): number {
         continue;
       let line = formatRoute(ns, route, spec.table === 'all');
       if (dev) line = line.replace(` dev ${dev.name}`, '');
+      // A field the filter fixed is not printed (iproute2's protocolmask/scopemask of -1).
+      if (spec.protocol !== undefined) line = line.replace(` proto ${protoName(route.protocol)}`, '');
+      if (spec.scope !== undefined) line = line.replace(` scope ${scopeName(route.scope)}`, '');
       out.line(line);
     }
   }
@@ -240,8 +243,8 @@ function getRoute(run: IpRun, args: string[]): number {
       const v = args[++i] ?? '';
       from = parseIpv4(v) ?? usage(`Error: inet address is expected rather than "${v}".`, 1);
     } else if (arg === 'oif' || arg === 'dev') oif = args[++i];
+    else if (arg === 'iif') iif = args[++i];
     else if (
-      arg === 'iif' ||
       arg === 'mark' ||
       arg === 'uid' ||
       arg === 'tos' ||

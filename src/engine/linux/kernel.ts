@@ -6,6 +6,7 @@ import type { Rng, VirtualClock } from '../sim.ts';
 import { fail } from './errors.ts';
 import { EventQueue } from './events.ts';
 import { NetNs } from './netns.ts';
+import { NetfilterHooks } from './nf-hooks.ts';
 import { NetStack } from './stack.ts';
 
 export class Kernel {
@@ -24,6 +25,7 @@ export class Kernel {
     this.rng = rng;
     this.events = new EventQueue(clock);
     this.stack = new NetStack(this);
+    this.stack.hooks = new NetfilterHooks(this);
     this.root = this.createNamespace();
   }
 

@@ -19,8 +19,11 @@ export interface FdbEntry {
   port?: number;
   /** VXLAN remote (for `self` entries on a vxlan device). */
   dst?: Ipv4;
+  /** VXLAN: the device the remote is reached through (`via eth0`), by ifindex. */
+  via?: number;
+  /** Never ages out (BR_FDB_STATIC): `permanent` and `static` entries. */
   permanent: boolean;
-  /** Entry added by the kernel for the port's own address ("master … permanent"). */
+  /** Delivered to the host (BR_FDB_LOCAL, NUD_PERMANENT): shown as `permanent`, else `static`. */
   local: boolean;
   /** Virtual time (µs) the entry was last refreshed, for ageing. */
   updated: number;
@@ -48,6 +51,12 @@ interface LinkCommon {
   ll6: boolean;
   /** Virtual time (µs) when IPv6 DAD of the link-local address completes. */
   dadDoneAt: number;
+  /** The MAC the link-local address was built from: addrconf keeps it when the MAC changes later. */
+  ll6Mac?: Mac;
+  /** Hardware multicast addresses (dev->mc), in the order they were added (`bridge fdb` `self`). */
+  mc: Mac[];
+  /** Unicast addresses added with `bridge fdb add … self` (dev->uc). */
+  uc: Mac[];
   minmtu: number;
   maxmtu: number;
   numtxqueues: number;
@@ -72,6 +81,8 @@ export interface BridgeLink extends LinkCommon {
   macFixed: boolean;
   /** Whether a port was ever enslaved: until then the bridge id is zero and the state UNKNOWN. */
   hadPorts: boolean;
+  /** Virtual time (µs) the bridge was last brought up: its garbage-collection timer starts then. */
+  openedAt: number;
 }
 
 export interface VxlanLink extends LinkCommon {

@@ -13,6 +13,17 @@ import {
   networkOf,
   prefixMask,
 } from '../wire/addr.ts';
+import {
+  flushPort,
+  initialMc,
+  ipv6Ready,
+  linkClosed,
+  linkOpened,
+  portAdded,
+  portForwarding,
+  portRemoved,
+  recalculateBridgeMac,
+} from './bridge.ts';
 import { fail } from './errors.ts';
 import { PROTO, type Route, RoutingTable, RT_TABLE, SCOPE } from './fib.ts';
 import type { Kernel } from './kernel.ts';
@@ -62,6 +73,25 @@ const DEFAULT_DEV_CONF: DevConf = {
   rp_filter: '0',
   accept_local: '0',
   route_localnet: '0',
+};
+
+/** net.ipv4.neigh.<dev>.*: the neighbour-table parameters every device (and `default`) starts with. */
+const NEIGH_DEFAULTS: Readonly<Record<string, string>> = {
+  anycast_delay: '100',
+  app_solicit: '0',
+  base_reachable_time_ms: '30000',
+  delay_first_probe_time: '5',
+  gc_stale_time: '60',
+  interval_probe_time_ms: '5000',
+  locktime: '100',
+  mcast_resolicit: '0',
+  mcast_solicit: '3',
+  proxy_delay: '80',
+  proxy_qlen: '64',
+  retrans_time_ms: '1000',
+  ucast_solicit: '3',
+  unres_qlen: '101',
+  unres_qlen_bytes: '212992',
 };
 
 const LOOPBACK_ADDR = 0x7f000001;
@@ -159,8 +189,11 @@ export class NetNs {
       numtxqueues: 1,
       numrxqueues: 1,
       tsoMaxSize: 524280,
+      mc: [],
+      uc: [],
       ...extra,
     } as unknown as Extract<Link, { kind: K }>;
+    link.mc = initialMc(link);
     this.links.set(link.ifindex, link);
     if (kind !== 'loopback') this.devConfFor(name);
     return link;
@@ -209,9 +242,11 @@ export class NetNs {
   setUp(link: Link, up: boolean): void {
     if (link.adminUp === up) return;
     const before = this.carrierSnapshot();
+    if (!up) linkClosed(link);
     link.adminUp = up;
     if (up) {
       link.hasBeenUp = true;
+      linkOpened(link, this.kernel.clock.micros);
       this.#addPrefixRoutesFor(link);
       // inetdev_event(NETDEV_UP): loopback always gets 127.0.0.1/8 back.
       if (link.kind === 'loopback' && !this.addrsOf(link).some((a) => a.local === LOOPBACK_ADDR)) {
@@ -231,6 +266,8 @@ export class NetNs {
 
   deleteLink(link: Link): void {
     const before = this.carrierSnapshot();
+    this.#leaveBridge(link);
+    if (link.kind === 'veth') link.peer.netns.#leaveBridge(link.peer);
     for (const port of this.sortedLinks().filter((l) => l.master === link.ifindex)) port.master = undefined;
     this.#flushDevice(link, true);
     this.#removeAddresses(link);
@@ -254,8 +291,9 @@ export class NetNs {
     const before = this.carrierSnapshot();
     this.#flushDevice(link, true);
     this.#removeAddresses(link);
+    this.#leaveBridge(link);
+    if (link.adminUp) linkClosed(link);
     link.adminUp = false;
-    link.master = undefined;
     this.links.delete(link.ifindex);
     this.devConf.delete(link.name);
     link.ifindex = target.allocIfindex(link.ifindex);
@@ -263,6 +301,8 @@ export class NetNs {
     link.netns = target;
     target.links.set(link.ifindex, link);
     target.devConfFor(name);
+    // Re-registered in the target: IPv6 starts over.
+    link.mc = initialMc(link);
     if (link.kind === 'veth') {
       this.nsidOf(target);
       target.nsidOf(link.peer.netns);
@@ -282,21 +322,26 @@ export class NetNs {
 
   enslave(link: Link, bridge: BridgeLink | undefined): void {
     const before = this.carrierSnapshot();
+    if (link.master !== bridge?.ifindex) this.#leaveBridge(link);
     link.master = bridge?.ifindex;
     if (bridge) {
       link.promiscuity = 1;
       bridge.hadPorts = true;
-      this.#recalculateBridgeMac(bridge);
+      recalculateBridgeMac(bridge);
+      portAdded(bridge);
     } else {
       link.promiscuity = 0;
     }
     this.#carrierChanged(before);
   }
 
-  #recalculateBridgeMac(bridge: BridgeLink): void {
-    if (bridge.macFixed) return;
-    const macs = this.bridgePorts(bridge).map((p) => p.mac);
-    if (macs.length > 0) bridge.mac = macs.sort()[0] ?? bridge.mac;
+  /** A port leaves its bridge: its fdb entries go and the bridge MAC is recomputed. */
+  #leaveBridge(link: Link): void {
+    const master = link.master !== undefined ? this.links.get(link.master) : undefined;
+    link.master = undefined;
+    if (master?.kind !== 'bridge') return;
+    portRemoved(master, link);
+    recalculateBridgeMac(master);
   }
 
   /** The link-netnsid this namespace uses for `other`, allocating the next free one. */
@@ -324,8 +369,13 @@ export class NetNs {
         if (now && !was && !link.ll6) {
           link.ll6 = true;
           link.dadDoneAt = this.kernel.clock.micros + DAD_MICROS;
+          ipv6Ready(ns, link);
         }
         if (!link.adminUp) link.ll6 = false;
+        const master = link.master !== undefined ? ns.links.get(link.master) : undefined;
+        // A port that stops forwarding forgets what it learned.
+        if (master?.kind === 'bridge' && was && before.get(master) && !portForwarding(master, link))
+          flushPort(master, link, false);
         if (!now && was)
           ns.neighbours.splice(
             0,
@@ -340,6 +390,8 @@ export class NetNs {
 
   /** Reads a sysctl by its dotted name; undefined when /proc/sys has no such file. */
   readSysctl(key: string): string | undefined {
+    const neigh = this.#neighConf(key);
+    if (neigh) return neigh.values[neigh.field];
     const conf = /^net\.ipv4\.conf\.([^.]+)\.(\w+)$/.exec(key);
     if (conf) {
       const [, dev = '', field = ''] = conf;
@@ -355,6 +407,11 @@ export class NetNs {
   writeSysctl(key: string, value: string): boolean {
     const conf = /^net\.ipv4\.conf\.([^.]+)\.(\w+)$/.exec(key);
     const isForwarding = key === 'net.ipv4.ip_forward' || (conf?.[1] === 'all' && conf[2] === 'forwarding');
+    const neigh = this.#neighConf(key);
+    if (neigh) {
+      neigh.values[neigh.field] = value.trim();
+      return true;
+    }
     if (isForwarding) {
       const flag = value.trim() === '0' ? '0' : '1';
       for (const entry of this.devConf.values()) entry.forwarding = flag;
@@ -383,7 +440,27 @@ export class NetNs {
     const keys = [...this.sysctl.keys(), 'net.ipv4.ip_forward', 'net.netfilter.nf_conntrack_max'];
     for (const [dev, entry] of this.devConf)
       for (const field of Object.keys(entry)) keys.push(`net.ipv4.conf.${dev}.${field}`);
+    for (const dev of ['default', ...this.sortedLinks().map((l) => l.name)])
+      for (const field of Object.keys(NEIGH_DEFAULTS)) keys.push(`net.ipv4.neigh.${dev}.${field}`);
     return [...new Set(keys)].sort();
+  }
+
+  /** Per-device neighbour parameters, created on first use (they live and die with the device). */
+  readonly #neigh = new WeakMap<object, Record<string, string>>();
+  readonly #neighDefault = {};
+
+  #neighConf(key: string): { values: Record<string, string>; field: string } | undefined {
+    const match = /^net\.ipv4\.neigh\.([^.]+)\.(\w+)$/.exec(key);
+    if (!match) return undefined;
+    const [, dev = '', field = ''] = match;
+    const owner = dev === 'default' ? this.#neighDefault : this.linkByName(dev);
+    if (!owner || !Object.hasOwn(NEIGH_DEFAULTS, field)) return undefined;
+    let values = this.#neigh.get(owner);
+    if (!values) {
+      values = { ...NEIGH_DEFAULTS };
+      this.#neigh.set(owner, values);
+    }
+    return { values, field };
   }
 
   // ---- addresses ---------------------------------------------------------------------------
@@ -455,7 +532,7 @@ export class NetNs {
     if (link.kind === 'ipip') return [];
     return [
       {
-        addr: linkLocalFromMac(link.mac),
+        addr: linkLocalFromMac(link.ll6Mac ?? link.mac),
         prefixlen: 64,
         scope: 'link',
         tentative: this.kernel.clock.micros < link.dadDoneAt,
@@ -593,7 +670,8 @@ export class NetNs {
     for (const table of this.tables.values()) {
       table.removeWhere(
         (r) =>
-          r.dev === link.ifindex && !(keepLocal && r.type === 'local' && r.table === RT_TABLE.local && r.len === 32),
+          // Host-scoped routes (local addresses, `scope host`) have no next hop to lose (nh scope NOWHERE).
+          r.dev === link.ifindex && !(keepLocal && r.scope === SCOPE.host),
       );
     }
     this.neighbours.splice(0, this.neighbours.length, ...this.neighbours.filter((n) => n.ifindex !== link.ifindex));

@@ -56,9 +56,16 @@ export type NfHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTIN
 export interface HookResult {
   verdict: 'accept' | 'drop' | 'reject';
   packet: Ipv4Packet;
+  /** For 'reject': the ICMP (type, code) the kernel answers with. */
+  reject?: { type: number; code: number };
 }
 
-export type HookFn = (ns: NetNs, hook: NfHook, packet: Ipv4Packet, inDev?: Link, outDev?: Link) => HookResult;
+/** Netfilter as the stack sees it: a verdict per hook, and per-packet state that follows copies. */
+export interface PacketHooks {
+  run(ns: NetNs, hook: NfHook, packet: Ipv4Packet, inDev?: Link, outDev?: Link): HookResult;
+  /** The stack made `to` from `from` (e.g. TTL decrement): conntrack and mark go along. */
+  carry(from: Ipv4Packet, to: Ipv4Packet): void;
+}
 
 /** A step of a packet's walk, for the trace view and for graders. */
 export interface TraceStep {
@@ -76,7 +83,7 @@ export class NetStack {
   readonly listeners = new Set<LocalListener>();
   readonly trace: TraceStep[] = [];
   tracing = false;
-  hooks: HookFn | undefined;
+  hooks: PacketHooks | undefined;
   /** Underlay segments: a name → the devices plugged into it, across namespaces. */
   readonly segments = new Map<string, Link[]>();
   #queues = new Map<Neighbour, { dev: Link; packet: Ipv4Packet }[]>();
@@ -104,7 +111,7 @@ export class NetStack {
   }
 
   #hook(ns: NetNs, hook: NfHook, packet: Ipv4Packet, inDev?: Link, outDev?: Link): HookResult {
-    return this.hooks ? this.hooks(ns, hook, packet, inDev, outDev) : { verdict: 'accept', packet };
+    return this.hooks ? this.hooks.run(ns, hook, packet, inDev, outDev) : { verdict: 'accept', packet };
   }
 
   // ---- L2 ----------------------------------------------------------------------------------
@@ -482,7 +489,9 @@ export class NetStack {
     }
     let out: Ipv4Packet = packet.src === 0 ? { ...packet, src: resolved.src ?? 0 } : packet;
     const local = this.#hook(ns, 'OUTPUT', out, undefined, resolved.dev);
-    if (local.verdict !== 'accept') return local.verdict === 'reject' ? 'EPERM' : 'EPERM';
+    if (local.verdict === 'reject' && local.reject)
+      this.#icmpError(ns, out, local.reject.type, local.reject.code, resolved.dev);
+    if (local.verdict !== 'accept') return 'EPERM';
     out = local.packet;
     if (out.dst !== packet.dst) {
       try {
@@ -493,6 +502,8 @@ export class NetStack {
       }
     }
     const post = this.#hook(ns, 'POSTROUTING', out, undefined, resolved.dev);
+    if (post.verdict === 'reject' && post.reject)
+      this.#icmpError(ns, out, post.reject.type, post.reject.code, resolved.dev);
     if (post.verdict !== 'accept') return 'EPERM';
     out = post.packet;
     this.#note(
@@ -525,6 +536,8 @@ export class NetStack {
     const isLocal = localRoute !== undefined && (localRoute.type === 'local' || localRoute.type === 'broadcast');
     if (isLocal || packet.dst === 0xffffffff) {
       const input = this.#hook(ns, 'INPUT', packet, inDev);
+      if (input.verdict === 'reject' && input.reject)
+        this.#icmpError(ns, packet, input.reject.type, input.reject.code, inDev);
       if (input.verdict !== 'accept') return;
       this.#note(ns, inDev.name, `deliver locally ${formatIpv4(packet.src)} > ${formatIpv4(packet.dst)}`);
       this.#later(STACK_MICROS, () => this.#localDeliver(inDev, input.packet));
@@ -543,18 +556,26 @@ export class NetStack {
     let resolved: ReturnType<typeof resolveOutput>;
     try {
       resolved = resolveOutput(ns, packet.dst, { src: packet.src });
-    } catch {
-      this.#note(ns, inDev.name, 'dropped: no route');
-      this.#icmpError(ns, packet, 3, 0, inDev);
+    } catch (error) {
+      // ip_error: no route → net unreachable, `unreachable` → host unreachable, `prohibit` →
+      // administratively prohibited; a blackhole drops silently.
+      const errno = error instanceof KernelError ? error.errno : 'ENETUNREACH';
+      const code = { ENETUNREACH: 0, EHOSTUNREACH: 1, EACCES: 13 }[errno as string];
+      this.#note(ns, inDev.name, code === undefined ? 'dropped: blackhole route' : 'dropped: no route');
+      if (code !== undefined) this.#icmpError(ns, packet, 3, code, inDev);
       return;
     }
     if (packet.ttl <= 1) {
       this.#icmpError(ns, packet, 11, 0, inDev);
       return;
     }
-    const fwd = this.#hook(ns, 'FORWARD', packet, inDev, resolved.dev);
+    // ip_forward decrements the TTL before the FORWARD hook.
+    const hopped: Ipv4Packet = { ...packet, ttl: packet.ttl - 1 };
+    this.hooks?.carry(packet, hopped);
+    const fwd = this.#hook(ns, 'FORWARD', hopped, inDev, resolved.dev);
+    if (fwd.verdict === 'reject' && fwd.reject) this.#icmpError(ns, packet, fwd.reject.type, fwd.reject.code, inDev);
     if (fwd.verdict !== 'accept') return;
-    const post = this.#hook(ns, 'POSTROUTING', { ...fwd.packet, ttl: fwd.packet.ttl - 1 }, inDev, resolved.dev);
+    const post = this.#hook(ns, 'POSTROUTING', fwd.packet, inDev, resolved.dev);
     if (post.verdict !== 'accept') return;
     this.#note(
       ns,

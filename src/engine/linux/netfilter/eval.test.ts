@@ -28,7 +28,7 @@ const packet = (over: Partial<NfPacket> = {}): NfPacket => ({
 const env = { now: 0, random: () => 0.5 };
 
 describe('evaluate', () => {
-  it('applies the policy and counts it when no rule decides', () => {
+  it('applies the policy when no rule decides, leaving its counters as nf_tables does', () => {
     const state = createNetfilterState();
     const table = ensureTable(state, 'filter');
     const input = table.chains.get('INPUT');
@@ -37,7 +37,7 @@ describe('evaluate', () => {
     insertRule(table, input, rule(undefined, { proto: { num: 17, invert: false } }));
     const result = evaluate(state, 'filter', 'INPUT', packet(), env);
     expect(result).toMatchObject({ verdict: 'DROP', byPolicy: true, hits: [] });
-    expect(input.counters).toEqual({ packets: 1, bytes: 60 });
+    expect(input.counters).toEqual({ packets: 0, bytes: 0 });
   });
 
   it('jumps, returns, and goes to without coming back', () => {

@@ -124,8 +124,8 @@ export function evaluate(
         index = base.rules.length;
         continue;
       }
-      base.counters.packets++;
-      base.counters.bytes += packet.length;
+      // iptables-nft's base chains carry no kernel counter: the policy line keeps whatever was last
+      // set (-Z, restore --counters), which is what the real kernel showed after forwarded traffic.
       result.byPolicy = true;
       return finish(base.policy ?? 'ACCEPT');
     }

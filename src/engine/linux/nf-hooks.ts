@@ -1,0 +1,287 @@
+/**
+ * Netfilter on the packet path: at each hook, the tables in the kernel's priority order, connection
+ * tracking (nf_conntrack_in, confirm), NAT bound once per connection and then applied to every
+ * packet of it in both directions, and marks that follow the packet from hook to hook.
+ *
+ *   PREROUTING  raw → conntrack → mangle → nat (DNAT)
+ *   INPUT       mangle → filter → nat (SNAT) → confirm
+ *   FORWARD     mangle → filter
+ *   OUTPUT      raw → conntrack → mangle → nat (DNAT) → filter
+ *   POSTROUTING mangle → nat (SNAT) → confirm
+ */
+import type { Ipv4 } from '../wire/addr.ts';
+import { IPPROTO_ICMP, type Ipv4Packet } from '../wire/packet.ts';
+import { RT_TABLE } from './fib.ts';
+import type { Kernel } from './kernel.ts';
+import type { Link } from './links.ts';
+import type { CtEntry, CtPacket, CtVerdict } from './netfilter/conntrack/conntrack-table.ts';
+import { type EvalResult, evaluate } from './netfilter/eval.ts';
+import type { AddrType, NatAction, NetfilterState, NfPacket, TableName } from './netfilter/types.ts';
+import type { NetNs } from './netns.ts';
+import type { HookResult, NfHook, PacketHooks } from './stack.ts';
+
+/** What the kernel keeps on the sk_buff between hooks. */
+interface PacketState {
+  ct: CtVerdict | null;
+  mark: number;
+}
+
+const REJECT_ICMP: Record<string, { type: number; code: number }> = {
+  'icmp-net-unreachable': { type: 3, code: 0 },
+  'icmp-host-unreachable': { type: 3, code: 1 },
+  'icmp-proto-unreachable': { type: 3, code: 2 },
+  'icmp-port-unreachable': { type: 3, code: 3 },
+  'icmp-net-prohibited': { type: 3, code: 9 },
+  'icmp-host-prohibited': { type: 3, code: 10 },
+  'icmp-admin-prohibited': { type: 3, code: 13 },
+  // TCP resets need a TCP stack that answers for the socket; until then the peer sees a refusal.
+  'tcp-reset': { type: 3, code: 3 },
+};
+
+const TABLES: Record<NfHook, TableName[]> = {
+  PREROUTING: ['raw', 'mangle', 'nat'],
+  INPUT: ['mangle', 'filter', 'nat'],
+  FORWARD: ['mangle', 'filter'],
+  OUTPUT: ['raw', 'mangle', 'nat', 'filter'],
+  POSTROUTING: ['mangle', 'nat'],
+};
+
+/** NAT manipulation per hook: destination on the way in and out of local processes, source on the way out. */
+const MANIP: Partial<Record<NfHook, 'dst' | 'src'>> = {
+  PREROUTING: 'dst',
+  OUTPUT: 'dst',
+  INPUT: 'src',
+  POSTROUTING: 'src',
+};
+
+export class NetfilterHooks implements PacketHooks {
+  readonly #kernel: Kernel;
+  readonly #packets = new WeakMap<Ipv4Packet, PacketState>();
+  /** Which NAT manipulations were decided for a connection (possibly "none"). */
+  readonly #natDone = new WeakMap<CtEntry, Set<'dst' | 'src'>>();
+
+  constructor(kernel: Kernel) {
+    this.#kernel = kernel;
+  }
+
+  carry(from: Ipv4Packet, to: Ipv4Packet): void {
+    const state = this.#packets.get(from);
+    if (state) this.#packets.set(to, state);
+  }
+
+  run(ns: NetNs, hook: NfHook, packet: Ipv4Packet, inDev?: Link, outDev?: Link): HookResult {
+    const nf = ns.netfilter;
+    const tracking = conntrackNeeded(nf);
+    if (nf.tables.size === 0 && !tracking) return { verdict: 'accept', packet };
+    const now = this.#kernel.clock.millis;
+    let state = this.#packets.get(packet);
+    if (!state) {
+      state = { ct: null, mark: 0 };
+      this.#packets.set(packet, state);
+    }
+    let current = packet;
+    for (const table of TABLES[hook]) {
+      // Conntrack runs after raw, before mangle (priority -200), on the first hook a packet meets.
+      if (table === 'mangle' && (hook === 'PREROUTING' || hook === 'OUTPUT') && tracking && !state.ct) {
+        state.ct = ns.conntrack.track(ctPacket(current), now);
+        if (state.ct.state === 'INVALID' && !state.ct.entry) state.ct = null;
+      }
+      if (table === 'nat') {
+        current = this.#nat(ns, hook, current, state, inDev, outDev);
+        continue;
+      }
+      if (!nf.tables.has(table)) continue;
+      const result = this.#eval(ns, table, hook, current, state, inDev, outDev);
+      if (result.verdict === 'DROP') {
+        const reject = result.reject !== undefined ? REJECT_ICMP[result.reject] : undefined;
+        return reject ? { verdict: 'reject', packet: current, reject } : { verdict: 'drop', packet: current };
+      }
+    }
+    if ((hook === 'POSTROUTING' || hook === 'INPUT') && state.ct?.entry && !state.ct.entry.confirmed) {
+      if (!ns.conntrack.confirm(state.ct.entry, now)) return { verdict: 'drop', packet: current };
+    }
+    this.#packets.set(current, state);
+    return { verdict: 'accept', packet: current };
+  }
+
+  #eval(
+    ns: NetNs,
+    table: TableName,
+    hook: NfHook,
+    packet: Ipv4Packet,
+    state: PacketState,
+    inDev?: Link,
+    outDev?: Link,
+  ): EvalResult {
+    const nfPacket = this.#nfPacket(ns, packet, state, inDev, outDev);
+    const result = evaluate(ns.netfilter, table, hook, nfPacket, {
+      now: this.#kernel.clock.millis,
+      random: () => this.#kernel.rng.next(),
+    });
+    state.mark = result.mark;
+    const stack = this.#kernel.stack;
+    if (stack.tracing) {
+      for (const hit of result.hits) {
+        stack.trace.push({
+          time: this.#kernel.clock.micros,
+          ns,
+          where: `${hit.table}/${hit.chain}#${hit.index}`,
+          what: `-A ${hit.chain} ${hit.rule.spec}`,
+        });
+      }
+    }
+    return result;
+  }
+
+  /** The nat table decides once per connection and manipulation; every packet then follows the binding. */
+  #nat(ns: NetNs, hook: NfHook, packet: Ipv4Packet, state: PacketState, inDev?: Link, outDev?: Link): Ipv4Packet {
+    const manip = MANIP[hook];
+    const ct = state.ct;
+    if (!manip || !ct?.entry) return packet;
+    const entry = ct.entry;
+    let done = this.#natDone.get(entry);
+    if (!done) {
+      done = new Set();
+      this.#natDone.set(entry, done);
+    }
+    if (!done.has(manip) && ct.dir === 'original' && ct.state === 'NEW') {
+      done.add(manip);
+      if (ns.netfilter.tables.has('nat')) {
+        const result = this.#eval(ns, 'nat', hook, packet, state, inDev, outDev);
+        if (result.nat) this.#bind(ns, entry, result.nat, packet, outDev);
+      }
+    }
+    const target = ns.conntrack.rewrite(entry, ct.dir);
+    return manip === 'dst'
+      ? rewrite(packet, packet.src, target.dst, undefined, target.dport)
+      : rewrite(packet, target.src, packet.dst, target.sport, undefined);
+  }
+
+  #bind(ns: NetNs, entry: CtEntry, nat: NatAction, packet: Ipv4Packet, outDev?: Link): void {
+    const isIcmp = entry.orig.proto === IPPROTO_ICMP;
+    const portFrom = (min?: number, max?: number) => {
+      if (min === undefined || isIcmp) return undefined;
+      return max !== undefined && max > min ? this.#kernel.rng.int(min, max) : min;
+    };
+    if (nat.type === 'DNAT') {
+      const addr = pickAddr(nat.minAddr, nat.maxAddr, this.#kernel.rng.int.bind(this.#kernel.rng)) ?? packet.dst;
+      ns.conntrack.bindNat(entry, { dnat: { addr, port: portFrom(nat.minPort, nat.maxPort) } });
+      return;
+    }
+    let addr: Ipv4 | undefined;
+    if (nat.type === 'SNAT') addr = pickAddr(nat.minAddr, nat.maxAddr, this.#kernel.rng.int.bind(this.#kernel.rng));
+    else addr = outDev ? ns.selectSource(outDev, packet.dst, 0) : undefined;
+    if (addr === undefined) return;
+    let port = portFrom(nat.minPort, nat.maxPort);
+    // --random-fully picks the source port (or ICMP id) at random; otherwise the original is kept.
+    if (port === undefined && nat.randomFully && !isIcmp) port = this.#kernel.rng.int(1024, 65535);
+    ns.conntrack.bindNat(entry, { snat: { addr, port } });
+  }
+
+  #nfPacket(ns: NetNs, packet: Ipv4Packet, state: PacketState, inDev?: Link, outDev?: Link): NfPacket {
+    const ct = state.ct;
+    const payload = packet.payload;
+    const ports = payload.kind === 'tcp' || payload.kind === 'udp' ? payload : undefined;
+    return {
+      src: packet.src,
+      dst: packet.dst,
+      proto: packet.protocol,
+      sport: ports?.srcPort,
+      dport: ports?.dstPort,
+      icmpType: payload.kind === 'icmp' ? payload.type : undefined,
+      icmpCode: payload.kind === 'icmp' ? payload.code : undefined,
+      inIface: inDev?.name,
+      outIface: outDev?.name,
+      mark: state.mark,
+      ttl: packet.ttl,
+      length: totalLength(packet),
+      ctState: ct ? ct.state : 'UNTRACKED',
+      ctDnat: ct?.entry?.dstNat,
+      ctSnat: ct?.entry?.srcNat,
+      ctOrigSrc: ct?.entry?.orig.src,
+      ctOrigDst: ct?.entry?.orig.dst,
+      ctOrigSrcPort: ct?.entry?.orig.sport,
+      ctOrigDstPort: ct?.entry?.orig.dport,
+      srcType: addrType(ns, packet.src),
+      dstType: addrType(ns, packet.dst),
+    };
+  }
+}
+
+/** Conntrack runs in a namespace once something needs it: a nat table, or a rule matching on state. */
+function conntrackNeeded(nf: NetfilterState): boolean {
+  if (nf.tables.has('nat')) return true;
+  for (const table of nf.tables.values()) {
+    for (const chain of table.chains.values()) {
+      for (const rule of chain.rules) {
+        if (rule.matches.some((m) => m.module.name === 'conntrack' || m.module.name === 'state')) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function addrType(ns: NetNs, addr: Ipv4): AddrType {
+  if (addr >>> 28 === 0xe) return 'MULTICAST';
+  if (addr === 0xffffffff) return 'BROADCAST';
+  const route = ns.tables.get(RT_TABLE.local)?.lookup(addr);
+  if (route?.type === 'local') return 'LOCAL';
+  if (route?.type === 'broadcast') return 'BROADCAST';
+  return 'UNICAST';
+}
+
+function pickAddr(
+  min: Ipv4 | undefined,
+  max: Ipv4 | undefined,
+  int: (a: number, b: number) => number,
+): Ipv4 | undefined {
+  if (min === undefined) return undefined;
+  return max !== undefined && max > min ? int(min, max) : min;
+}
+
+function ctPacket(packet: Ipv4Packet): CtPacket {
+  const payload = packet.payload;
+  const base: CtPacket = { proto: packet.protocol, src: packet.src, dst: packet.dst, length: totalLength(packet) };
+  if (payload.kind === 'tcp')
+    return { ...base, sport: payload.srcPort, dport: payload.dstPort, tcpFlags: payload.flags };
+  if (payload.kind === 'udp') return { ...base, sport: payload.srcPort, dport: payload.dstPort };
+  if (payload.kind === 'icmp') {
+    return {
+      ...base,
+      icmpType: payload.type,
+      icmpCode: payload.code,
+      icmpId: payload.id,
+      quoted: payload.quoted ? ctPacket(payload.quoted) : undefined,
+    };
+  }
+  return base;
+}
+
+function totalLength(packet: Ipv4Packet): number {
+  const payload = packet.payload;
+  switch (payload.kind) {
+    case 'icmp':
+      return 28 + payload.data.length;
+    case 'tcp':
+      return 40 + payload.data.length;
+    case 'udp':
+      return 28;
+    case 'ipv4':
+      return 20 + totalLength(payload);
+    case 'raw':
+      return 20 + payload.bytes.length;
+  }
+}
+
+/** A copy of the packet with new addresses and ports. (ICMP ids are never remapped here.) */
+function rewrite(packet: Ipv4Packet, src: Ipv4, dst: Ipv4, sport?: number, dport?: number): Ipv4Packet {
+  const payload = packet.payload;
+  let next = payload;
+  if ((payload.kind === 'tcp' || payload.kind === 'udp') && (sport !== undefined || dport !== undefined)) {
+    const srcPort = sport ?? payload.srcPort;
+    const dstPort = dport ?? payload.dstPort;
+    if (srcPort !== payload.srcPort || dstPort !== payload.dstPort) next = { ...payload, srcPort, dstPort };
+  }
+  if (src === packet.src && dst === packet.dst && next === payload) return packet;
+  return { ...packet, src, dst, payload: next };
+}
