@@ -9,7 +9,7 @@
  *   OUTPUT      raw → conntrack → mangle → nat (DNAT) → filter
  *   POSTROUTING mangle → nat (SNAT) → confirm
  */
-import type { Ipv4 } from '../wire/addr.ts';
+import { formatIpv4, type Ipv4 } from '../wire/addr.ts';
 import { IPPROTO_ICMP, type Ipv4Packet } from '../wire/packet.ts';
 import { RT_TABLE } from './fib.ts';
 import type { Kernel } from './kernel.ts';
@@ -122,9 +122,9 @@ export class NetfilterHooks implements PacketHooks {
     const stack = this.#kernel.stack;
     if (stack.tracing) {
       for (const hit of result.hits) {
-        stack.trace.push({
-          time: this.#kernel.clock.micros,
+        stack.record({
           ns,
+          kind: 'rule',
           where: `${hit.table}/${hit.chain}#${hit.index}`,
           what: `-A ${hit.chain} ${hit.rule.spec}`,
         });
@@ -152,9 +152,20 @@ export class NetfilterHooks implements PacketHooks {
       }
     }
     const target = ns.conntrack.rewrite(entry, ct.dir);
-    return manip === 'dst'
-      ? rewrite(packet, packet.src, target.dst, undefined, target.dport)
-      : rewrite(packet, target.src, packet.dst, target.sport, undefined);
+    const next =
+      manip === 'dst'
+        ? rewrite(packet, packet.src, target.dst, undefined, target.dport)
+        : rewrite(packet, target.src, packet.dst, target.sport, undefined);
+    if (next !== packet) {
+      const kind =
+        manip === 'dst' ? (ct.dir === 'original' ? 'DNAT' : 'un-SNAT') : ct.dir === 'original' ? 'SNAT' : 'un-DNAT';
+      const [from, to] =
+        manip === 'dst'
+          ? [endpoint(packet, 'dst'), endpoint(next, 'dst')]
+          : [endpoint(packet, 'src'), endpoint(next, 'src')];
+      this.#kernel.stack.record({ ns, kind: 'nat', where: hook, what: `${kind} ${from} -> ${to}` });
+    }
+    return next;
   }
 
   #bind(ns: NetNs, entry: CtEntry, nat: NatAction, packet: Ipv4Packet, outDev?: Link): void {
@@ -219,6 +230,14 @@ function conntrackNeeded(nf: NetfilterState): boolean {
     }
   }
   return false;
+}
+
+/** `10.0.2.2:8080` (or the bare address for ICMP) of one end of a packet. */
+function endpoint(packet: Ipv4Packet, side: 'src' | 'dst'): string {
+  const addr = formatIpv4(side === 'src' ? packet.src : packet.dst);
+  const payload = packet.payload;
+  if (payload.kind !== 'tcp' && payload.kind !== 'udp') return addr;
+  return `${addr}:${side === 'src' ? payload.srcPort : payload.dstPort}`;
 }
 
 function addrType(ns: NetNs, addr: Ipv4): AddrType {

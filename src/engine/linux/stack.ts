@@ -67,12 +67,19 @@ export interface PacketHooks {
   carry(from: Ipv4Packet, to: Ipv4Packet): void;
 }
 
+/** What a trace step records: a frame crossing a device, or a decision the kernel took. */
+export type TraceKind = 'tx' | 'rx' | 'rule' | 'nat' | 'route' | 'encap' | 'decap' | 'arp' | 'deliver' | 'drop';
+
 /** A step of a packet's walk, for the trace view and for graders. */
 export interface TraceStep {
   time: number;
   ns: NetNs;
+  kind: TraceKind;
+  /** The device, or for rules `table/CHAIN#n`. */
   where: string;
   what: string;
+  /** For tx/rx: the frame (or IP packet on L3 devices) as it is at that point. */
+  frame?: EthernetFrame | Ipv4Packet;
 }
 
 export type LocalListener = (ns: NetNs, packet: Ipv4Packet, inDev: Link) => boolean;
@@ -96,8 +103,13 @@ export class NetStack {
     this.kernel.events.schedule(delay, run);
   }
 
-  #note(ns: NetNs, where: string, what: string): void {
-    if (this.tracing) this.trace.push({ time: this.kernel.clock.micros, ns, where, what });
+  #note(ns: NetNs, kind: TraceKind, where: string, what: string): void {
+    if (this.tracing) this.trace.push({ time: this.kernel.clock.micros, ns, kind, where, what });
+  }
+
+  /** Records a step from outside the stack (netfilter rule hits, NAT rewrites). */
+  record(step: Omit<TraceStep, 'time'>): void {
+    if (this.tracing) this.trace.push({ time: this.kernel.clock.micros, ...step });
   }
 
   #tap(link: Link, dir: Direction, frame: EthernetFrame | Ipv4Packet): void {
@@ -123,6 +135,15 @@ export class NetStack {
       return;
     }
     this.#tap(link, 'Out', frame);
+    if (this.tracing)
+      this.trace.push({
+        time: this.kernel.clock.micros,
+        ns: link.netns,
+        kind: 'tx',
+        where: link.name,
+        what: '',
+        frame,
+      });
     link.stats.txPackets++;
     link.stats.txBytes += frame.kind === 'ethernet' ? ethernetFrameLength(frame) : ipv4TotalLength(frame);
     switch (link.kind) {
@@ -159,6 +180,15 @@ export class NetStack {
   rx(link: Link, frame: EthernetFrame | Ipv4Packet): void {
     if (!link.adminUp) return;
     this.#tap(link, 'In', frame);
+    if (this.tracing)
+      this.trace.push({
+        time: this.kernel.clock.micros,
+        ns: link.netns,
+        kind: 'rx',
+        where: link.name,
+        what: '',
+        frame,
+      });
     link.stats.rxPackets++;
     link.stats.rxBytes += frame.kind === 'ethernet' ? ethernetFrameLength(frame) : ipv4TotalLength(frame);
     const master = link.master !== undefined ? link.netns.links.get(link.master) : undefined;
@@ -266,7 +296,7 @@ export class NetStack {
       protocol: IPPROTO_UDP,
       payload: udp,
     };
-    this.#note(ns, dev.name, `VXLAN encapsulation VNI ${dev.vni} to ${formatIpv4(remote)}`);
+    this.#note(ns, 'encap', dev.name, `VXLAN encapsulation VNI ${dev.vni} to ${formatIpv4(remote)}`);
     this.ipOutput(ns, outer);
   }
 
@@ -286,7 +316,7 @@ export class NetStack {
       protocol: IPPROTO_IPIP,
       payload: packet,
     };
-    this.#note(ns, dev.name, `IPIP encapsulation to ${formatIpv4(remote)}`);
+    this.#note(ns, 'encap', dev.name, `IPIP encapsulation to ${formatIpv4(remote)}`);
     this.ipOutput(ns, outer);
   }
 
@@ -312,7 +342,12 @@ export class NetStack {
             );
           if (existing) this.#flushQueue(existing, arp.senderMac);
         }
-        this.#note(ns, link.name, `ARP ${proxy ? 'proxy ' : ''}reply ${formatIpv4(arp.targetIp)} is-at ${link.mac}`);
+        this.#note(
+          ns,
+          'arp',
+          link.name,
+          `ARP ${proxy ? 'proxy ' : ''}reply ${formatIpv4(arp.targetIp)} is-at ${link.mac}`,
+        );
         const reply: EthernetFrame = {
           kind: 'ethernet',
           src: link.mac,
@@ -420,7 +455,7 @@ export class NetStack {
       return;
     }
     const src = ns.isLocalAddress(hintSrc) ? hintSrc : (ns.selectSource(dev, entry.ip, SCOPE.link) ?? 0);
-    this.#note(ns, dev.name, `ARP request who-has ${formatIpv4(entry.ip)}`);
+    this.#note(ns, 'arp', dev.name, `ARP request who-has ${formatIpv4(entry.ip)}`);
     this.xmit(dev, {
       kind: 'ethernet',
       src: dev.mac,
@@ -508,6 +543,7 @@ export class NetStack {
     out = post.packet;
     this.#note(
       ns,
+      'route',
       resolved.dev.name,
       `output ${formatIpv4(out.src)} > ${formatIpv4(out.dst)} via ${resolved.gateway !== undefined ? formatIpv4(resolved.gateway) : 'direct'}`,
     );
@@ -539,7 +575,7 @@ export class NetStack {
       if (input.verdict === 'reject' && input.reject)
         this.#icmpError(ns, packet, input.reject.type, input.reject.code, inDev);
       if (input.verdict !== 'accept') return;
-      this.#note(ns, inDev.name, `deliver locally ${formatIpv4(packet.src)} > ${formatIpv4(packet.dst)}`);
+      this.#note(ns, 'deliver', inDev.name, `deliver locally ${formatIpv4(packet.src)} > ${formatIpv4(packet.dst)}`);
       this.#later(STACK_MICROS, () => this.#localDeliver(inDev, input.packet));
       return;
     }
@@ -550,7 +586,7 @@ export class NetStack {
     const ns = inDev.netns;
     const conf = ns.devConf.get(inDev.name);
     if (conf?.forwarding !== '1') {
-      this.#note(ns, inDev.name, 'dropped: forwarding disabled on the input device');
+      this.#note(ns, 'drop', inDev.name, 'dropped: forwarding disabled on the input device');
       return;
     }
     let resolved: ReturnType<typeof resolveOutput>;
@@ -561,7 +597,7 @@ export class NetStack {
       // administratively prohibited; a blackhole drops silently.
       const errno = error instanceof KernelError ? error.errno : 'ENETUNREACH';
       const code = { ENETUNREACH: 0, EHOSTUNREACH: 1, EACCES: 13 }[errno as string];
-      this.#note(ns, inDev.name, code === undefined ? 'dropped: blackhole route' : 'dropped: no route');
+      this.#note(ns, 'drop', inDev.name, code === undefined ? 'dropped: blackhole route' : 'dropped: no route');
       if (code !== undefined) this.#icmpError(ns, packet, 3, code, inDev);
       return;
     }
@@ -579,6 +615,7 @@ export class NetStack {
     if (post.verdict !== 'accept') return;
     this.#note(
       ns,
+      'route',
       resolved.dev.name,
       `forward ${formatIpv4(packet.src)} > ${formatIpv4(packet.dst)} out ${resolved.dev.name}`,
     );
@@ -595,7 +632,7 @@ export class NetStack {
         );
       const payload = packet.payload.payload;
       if (vxlan && payload.kind === 'vxlan' && payload.vni === vxlan.vni) {
-        this.#note(ns, vxlan.name, `VXLAN decapsulation VNI ${payload.vni}`);
+        this.#note(ns, 'decap', vxlan.name, `VXLAN decapsulation VNI ${payload.vni}`);
         if (vxlan.learning) this.#vxlanLearn(vxlan, payload.inner.src, packet.src);
         this.rx(vxlan, payload.inner);
         return;
@@ -604,7 +641,7 @@ export class NetStack {
     if (packet.protocol === IPPROTO_IPIP && packet.payload.kind === 'ipv4') {
       const tunnel = ns.sortedLinks().find((l) => l.kind === 'ipip' && l.adminUp);
       if (tunnel) {
-        this.#note(ns, tunnel.name, 'IPIP decapsulation');
+        this.#note(ns, 'decap', tunnel.name, 'IPIP decapsulation');
         this.rx(tunnel, packet.payload);
         return;
       }
