@@ -9,7 +9,7 @@ import type { NetNs } from '../engine/linux/netns.ts';
 import type { LocalListener } from '../engine/linux/stack.ts';
 import { formatIpv4, parseIpv4 } from '../engine/wire/addr.ts';
 import { IPPROTO_ICMP, type Ipv4Packet } from '../engine/wire/packet.ts';
-import type { CommandOutput } from './types.ts';
+import { type CommandOutput, runProgram, type ToolEmit, type ToolProgram } from './types.ts';
 
 interface PingOptions {
   count?: number;
@@ -68,20 +68,6 @@ function parse(args: string[]): PingOptions | string {
 }
 
 /**
- * A wait of a running ping: run the kernel until `until` (microseconds of virtual time), or only
- * until `wake` holds. `paced` marks the interval between probes, which a live terminal also waits
- * in real time.
- */
-export interface PingWait {
-  until: number;
-  wake?: () => boolean;
-  paced?: boolean;
-}
-
-/** Where a running ping writes. */
-export type PingEmit = (stream: 'stdout' | 'stderr', text: string) => void;
-
-/**
  * ping as a program that waits: it yields each wait to its driver, which resumes it with `true`
  * when the wait ended by Ctrl-C (ping then prints its statistics), and returns the exit status.
  * Without -c and -w it runs until interrupted, or sends 4 probes when `endless` is false (for
@@ -91,9 +77,9 @@ export function* pingProgram(
   args: string[],
   kernel: Kernel,
   ns: NetNs,
-  emit: PingEmit,
+  emit: ToolEmit,
   options: { endless?: boolean } = {},
-): Generator<PingWait, number, boolean> {
+): ToolProgram {
   const parsed = parse(args);
   if (typeof parsed === 'string') {
     emit('stderr', `${parsed}\n`);
@@ -194,18 +180,7 @@ export function* pingProgram(
 
 /** ping run to completion at once: each wait runs the kernel's event queue directly. */
 export function runPing(args: string[], kernel: Kernel, ns: NetNs): CommandOutput {
-  const out = { stdout: '', stderr: '' };
-  const program = pingProgram(args, kernel, ns, (stream, text) => {
-    out[stream] += text;
-  });
-  let step = program.next();
-  while (!step.done) {
-    const { until, wake } = step.value;
-    if (wake) kernel.events.runWhile(() => !wake(), until - kernel.clock.micros);
-    if (!wake?.()) kernel.events.runUntil(until);
-    step = program.next(false);
-  }
-  return { ...out, exitCode: step.value };
+  return runProgram((emit) => pingProgram(args, kernel, ns, emit), kernel);
 }
 
 function formatRtt(ms: number): string {

@@ -16,3 +16,48 @@ export function ok(stdout = ''): CommandOutput {
 export function fail(stderr: string, exitCode = 1, stdout = ''): CommandOutput {
   return { stdout, stderr, exitCode };
 }
+
+/**
+ * A wait of a tool that runs over virtual time (ping, tcpdump, a server): run the kernel until
+ * `until` (microseconds of virtual time; Infinity for no deadline), or only until `wake` holds.
+ * `paced` marks waits a live terminal also spends in real time (ping's interval).
+ */
+export interface ToolWait {
+  until: number;
+  wake?: () => boolean;
+  paced?: boolean;
+}
+
+/** Where a running tool writes, at any moment (from inside kernel callbacks too). */
+export type ToolEmit = (stream: 'stdout' | 'stderr', text: string) => void;
+
+/**
+ * A tool that waits: a generator yielding each wait to its driver, resumed with `true` when the
+ * wait ended by an interrupt (Ctrl-C, or nothing left that could ever end it), returning the exit
+ * status. The shell drives it on the host's clock (src/machine/programs.ts); `runProgram` drives
+ * it synchronously on the kernel's event queue.
+ */
+export type ToolProgram = Generator<ToolWait, number, boolean>;
+
+/** What `runProgram` needs of a kernel: its event queue and clock. */
+export interface ProgramKernel {
+  events: { runWhile(keepGoing: () => boolean, limitMicros?: number): void; runUntil(time: number): void };
+  clock: { readonly micros: number };
+}
+
+/** Runs a program to completion at once; a wait with no deadline ends when no event is left. */
+export function runProgram(start: (emit: ToolEmit) => ToolProgram, kernel: ProgramKernel): CommandOutput {
+  const out = { stdout: '', stderr: '' };
+  const program = start((stream, text) => {
+    out[stream] += text;
+  });
+  let step = program.next();
+  while (!step.done) {
+    const { until, wake } = step.value;
+    kernel.events.runWhile(() => wake?.() !== true, until - kernel.clock.micros);
+    const woken = wake?.() === true;
+    if (!woken && Number.isFinite(until)) kernel.events.runUntil(until);
+    step = program.next(!woken && !Number.isFinite(until));
+  }
+  return { ...out, exitCode: step.value };
+}

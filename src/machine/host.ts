@@ -6,10 +6,11 @@
  */
 
 import type { CommandOutput } from '../commands/types.ts';
-import { fail as failOutput } from '../commands/types.ts';
+import { fail as failOutput, runProgram } from '../commands/types.ts';
 import { Kernel } from '../engine/linux/kernel.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import { Rng, VirtualClock } from '../engine/sim.ts';
+import { type ProgramEntry, programTable } from './programs.ts';
 import { type Tool, toolTable } from './tools.ts';
 
 export interface HostOptions {
@@ -30,6 +31,8 @@ export class LinuxHost {
   /** The UTS hostname (`hostname NAME` changes it, as on a real machine). */
   hostname: string;
   readonly tools: Map<string, Tool>;
+  /** Tools that run over virtual time (ping, tcpdump); `run` drives them to completion. */
+  readonly programs: Map<string, ProgramEntry>;
   /** Processes by pid; pid 1 is init in the root namespace. */
   readonly processes = new Map<number, Process>();
   #nextPid = 1;
@@ -39,6 +42,7 @@ export class LinuxHost {
     this.kernel = new Kernel(clock, new Rng(options.seed ?? 1));
     this.hostname = options.hostname ?? 'packet-lab';
     this.tools = toolTable();
+    this.programs = programTable();
     this.spawn('/sbin/init', this.kernel.root);
   }
 
@@ -54,8 +58,11 @@ export class LinuxHost {
   run(argv: string[], netns: NetNs = this.kernel.root, stdin = ''): CommandOutput {
     const [name, ...args] = argv;
     if (name === undefined) return { stdout: '', stderr: '', exitCode: 0 };
+    const env = { host: this, netns, stdin, name };
     const tool = this.tools.get(name);
-    if (!tool) return failOutput(`bash: ${name}: command not found\n`, 127);
-    return tool(args, { host: this, netns, stdin, name });
+    if (tool) return tool(args, env);
+    const program = this.programs.get(name);
+    if (program) return runProgram((emit) => program.start(args, env, emit, { endless: false }), this.kernel);
+    return failOutput(`bash: ${name}: command not found\n`, 127);
   }
 }

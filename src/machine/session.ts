@@ -14,13 +14,12 @@ import { CommandRegistry } from '../shell/registry.ts';
 import { createDefaultFs, Shell } from '../shell/shell.ts';
 import { createTextTools } from '../shell/tools/index.ts';
 import type { Command, CommandContext } from '../shell/types.ts';
-import { runTcpdump } from './capture.ts';
 import { KernelClock } from './clock.ts';
 import { runIpCommand, runNsenter } from './enter.ts';
 import { writeEtc } from './etc.ts';
 import { LinuxHost } from './host.ts';
-import { runPingCommand } from './ping.ts';
 import { procView } from './proc.ts';
+import { driveProgram } from './programs.ts';
 
 export interface SessionOptions {
   /** An existing host (a lab's scenario); otherwise a fresh one from `seed` and `hostname`. */
@@ -164,8 +163,19 @@ export class HostSession {
       registry.register(name, run, { path: path(name), ...(catches ? { catches } : {}) });
     own('ip', (ctx) => runIpCommand(ctx, host, ns, this), ALL_SIGNALS);
     own('nsenter', (ctx) => runNsenter(ctx, host, ns, this), ALL_SIGNALS);
-    own('ping', (ctx) => runPingCommand(ctx, ns, this.clock), ['INT']);
-    own('tcpdump', (ctx) => runTcpdump(ctx, ns, this.clock), ['INT', 'TERM', 'HUP']);
+    for (const [name, entry] of host.programs) {
+      const run: Command = (ctx) =>
+        driveProgram(
+          ctx,
+          this.clock,
+          (emit) =>
+            entry.start(ctx.argv.slice(1), { host, netns: ns, stdin: '', name: ctx.argv[0] ?? name }, emit, {
+              endless: true,
+            }),
+          { client: entry.client },
+        );
+      own(name, run, entry.catches);
+    }
     own('hostname', (ctx) => this.#hostname(ctx, ns));
     return registry;
   }

@@ -18,6 +18,10 @@ export const ERRNO = {
   EACCES: 'Permission denied',
   ENOTSUP: 'Not supported',
   ENETDOWN: 'Network is down',
+  ECONNREFUSED: 'Connection refused',
+  ECONNRESET: 'Connection reset by peer',
+  ETIMEDOUT: 'Connection timed out',
+  EADDRINUSE: 'Address already in use',
 } as const;
 
 export type Errno = keyof typeof ERRNO;
