@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { formatTrace } from '../commands/trace.ts';
 import { runOnEngine } from '../machine/script.ts';
 import { HostSession } from '../machine/session.ts';
 import type { CliIo } from './program.ts';
@@ -14,6 +15,7 @@ interface ExecOptions {
   script?: string;
   seed: string;
   transcript?: boolean;
+  trace?: boolean;
 }
 
 /** Registers `exec` on the program; the action resolves the exit status through `setExit`. */
@@ -25,6 +27,7 @@ export function addExecCommand(program: Command, io: CliIo, setExit: (code: numb
     .option('--script <file>', 'a shell script to run')
     .option('--seed <n>', 'seed of the simulation (addresses, MACs, timings)', '1')
     .option('--transcript', 'run line by line, printing each command, its output and its exit status')
+    .option('--trace', 'after the output, print every packet hop, rule hit and address rewrite (to stderr)')
     .action(async (options: ExecOptions) => {
       if ((options.command === undefined) === (options.script === undefined)) {
         io.stderr('packet-lab exec: give exactly one of -c LINE or --script FILE\n');
@@ -59,18 +62,28 @@ export function addExecCommand(program: Command, io: CliIo, setExit: (code: numb
         setExit(status);
         return;
       }
-      setExit(await runThroughShell(text, seed, io));
+      setExit(await runThroughShell(text, seed, io, options.trace === true));
     });
 }
 
 /** Runs the whole text in one shell; jobs still running at the end get Ctrl-C and are waited for. */
-export async function runThroughShell(text: string, seed: number, io: CliIo): Promise<number> {
-  const { shell } = new HostSession({ seed });
+export async function runThroughShell(text: string, seed: number, io: CliIo, trace = false): Promise<number> {
+  const { shell, host } = new HostSession({ seed });
+  host.kernel.stack.tracing = trace;
   const status = await shell.run(text, {
     stdout: { write: (chunk) => void io.stdout(chunk) },
     stderr: { write: (chunk) => void io.stderr(chunk) },
   });
   for (const job of shell.jobs) if (job.status === null) job.controller.abort('INT');
   await shell.waitForJobs();
+  if (trace) {
+    const names = new Map([...host.kernel.named].map(([name, ns]) => [ns, name]));
+    io.stderr(
+      formatTrace(
+        host.kernel.stack.trace,
+        (ns) => names.get(ns) ?? (ns === host.kernel.root ? 'root' : `netns:${ns.inode}`),
+      ),
+    );
+  }
   return status;
 }

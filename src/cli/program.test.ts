@@ -106,3 +106,24 @@ describe('packet-lab exec', () => {
     expect(stderr).toContain('exactly one of');
   });
 });
+
+describe('packet-lab exec --trace', () => {
+  it('prints each hop of a ping after the output', async () => {
+    const script = [
+      'ip netns add a',
+      'ip netns add b',
+      'ip link add eth0 netns a type veth peer name eth0 netns b',
+      'ip -n a addr add 10.0.0.1/24 dev eth0',
+      'ip -n b addr add 10.0.0.2/24 dev eth0',
+      'ip -n a link set eth0 up',
+      'ip -n b link set eth0 up',
+      'ip netns exec a ping -c 1 10.0.0.2 >/dev/null && echo reachable',
+    ].join('\n');
+    const { code, stdout, stderr } = await run('exec', '--trace', '-c', script);
+    expect(code).toBe(0);
+    expect(stdout).toBe('reachable\n');
+    expect(stderr).toMatch(/ a {2}eth0 {2}tx +IP 10\.0\.0\.1 > 10\.0\.0\.2: ICMP echo request/);
+    expect(stderr).toMatch(/ b {2}eth0 {2}rx +IP 10\.0\.0\.1 > 10\.0\.0\.2: ICMP echo request/);
+    expect(stderr).toMatch(/ a {2}eth0 {2}rx +IP 10\.0\.0\.2 > 10\.0\.0\.1: ICMP echo reply/);
+  });
+});
