@@ -4,6 +4,7 @@
  * drives each on the host's clock with `driveProgram`, so output streams as it is produced, other
  * jobs run meanwhile and Ctrl-C reaches it; LinuxHost.run drives them synchronously.
  */
+import { conntrackProgram } from '../commands/conntrack/events.ts';
 import { pingProgram } from '../commands/ping.ts';
 import type { ToolEmit, ToolProgram } from '../commands/types.ts';
 import { nextMacrotask } from '../shell/clock.ts';
@@ -36,6 +37,14 @@ export function programTable(): Map<string, ProgramEntry> {
       },
     ],
     ['tcpdump', { start: (args, env, emit) => tcpdumpProgram(args, env.netns, emit), catches: ['INT', 'TERM', 'HUP'] }],
+    [
+      'conntrack',
+      {
+        start: (args, env, emit) =>
+          conntrackProgram(args, env.netns.conntrack, () => env.host.kernel.clock.millis, emit),
+        catches: ['INT', 'TERM'],
+      },
+    ],
   ]);
 }
 
