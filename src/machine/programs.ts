@@ -7,10 +7,13 @@
 import { conntrackProgram } from '../commands/conntrack/events.ts';
 import { pingProgram } from '../commands/ping.ts';
 import type { ToolEmit, ToolProgram } from '../commands/types.ts';
+import { xtablesMonitorProgram } from '../commands/xtables-monitor.ts';
+import { NetfilterHooks } from '../engine/linux/nf-hooks.ts';
 import { nextMacrotask } from '../shell/clock.ts';
 import type { CommandContext } from '../shell/types.ts';
 import { tcpdumpProgram } from './capture.ts';
 import type { KernelClock } from './clock.ts';
+import { netPrograms } from './net-programs.ts';
 import { OrderedWriter } from './ordered-writer.ts';
 import type { ToolEnv } from './tools.ts';
 
@@ -38,6 +41,16 @@ export function programTable(): Map<string, ProgramEntry> {
     ],
     ['tcpdump', { start: (args, env, emit) => tcpdumpProgram(args, env.netns, emit), catches: ['INT', 'TERM', 'HUP'] }],
     [
+      'xtables-monitor',
+      {
+        start: (args, env, emit) => {
+          const hooks = env.host.kernel.stack.hooks;
+          if (!(hooks instanceof NetfilterHooks)) throw new Error('netfilter hooks are not installed');
+          return xtablesMonitorProgram(args, hooks, env.netns, emit);
+        },
+      },
+    ],
+    [
       'conntrack',
       {
         start: (args, env, emit) =>
@@ -45,6 +58,7 @@ export function programTable(): Map<string, ProgramEntry> {
         catches: ['INT', 'TERM'],
       },
     ],
+    ...netPrograms(),
   ]);
 }
 

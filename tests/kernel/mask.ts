@@ -70,6 +70,19 @@ function ephemeralPort(port: string): boolean {
 
 export const MASK_RULES: readonly MaskRule[] = [
   {
+    name: 'nftrace-mac',
+    why: 'xtables-monitor prints MACSRC/MACDST with ether_ntoa (bytes not zero-padded); numbered first so padded and unpadded forms agree',
+    pattern: /\bMAC(?:SRC|DST)=([0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5})\b/g,
+    token: '<mac#>',
+    pool: 'mac',
+    key: (value) =>
+      value
+        .split(':')
+        .map((byte) => byte.padStart(2, '0'))
+        .join(':'),
+    keep: fixedMac,
+  },
+  {
     name: 'mac',
     why: 'the kernel gives new veth, bridge and vxlan devices random locally administered MACs',
     pattern: MAC,
@@ -88,6 +101,18 @@ export const MASK_RULES: readonly MaskRule[] = [
         .map((byte) => byte.padStart(2, '0'))
         .join(':'),
     keep: fixedMac,
+  },
+  {
+    name: 'nftrace-id',
+    why: 'the kernel gives each traced packet a random nftrace id',
+    pattern: /^ ?(?:PACKET|TRACE): 2 ([0-9a-f]{8}) /gm,
+    token: '<trace-id#>',
+  },
+  {
+    name: 'nftrace-ip-id',
+    why: 'xtables-monitor prints the IP identification, which the kernel picks at random per packet',
+    pattern: /\bTTL=\d+ ID=(\d+)\b/g,
+    token: '<ip-id>',
   },
   {
     name: 'bridge-id',
@@ -232,6 +257,31 @@ export const MASK_RULES: readonly MaskRule[] = [
     token: '<n>',
   },
   {
+    name: 'pid',
+    why: 'pids count the processes a run forked before (ss -p shows pid=N, netstat -p N/name)',
+    pattern: /\bpid=(\d+),fd=|^(?:tcp|udp) .* (\d+)\/[\w.-]+ *$/gm,
+    token: '<pid#>',
+  },
+  {
+    name: 'socket-table-padding',
+    why: 'ss and netstat pad their last column (the process) to the longest pid, whose length varies with the pids',
+    pattern:
+      /^(?:Netid|State|Proto Recv-Q|LISTEN|ESTAB|TIME-WAIT|UNCONN|SYN-SENT|SYN-RECV|FIN-WAIT-[12]|CLOSE-WAIT|LAST-ACK|CLOSING|tcp|udp)\b[^\n]*?( +)$/gm,
+    token: '',
+  },
+  {
+    name: 'curl-elapsed',
+    why: 'curl reports how long connecting took, which depends on scheduling',
+    pattern: /\bafter (\d+) (?:ms|milliseconds)\b/g,
+    token: '<ms>',
+  },
+  {
+    name: 'http-server-log-time',
+    why: "python's http.server logs each request with the wall-clock time",
+    pattern: /^\S+ - - \[(\d\d\/\w{3}\/\d{4} \d\d:\d\d:\d\d)\] /gm,
+    token: '<date>',
+  },
+  {
     name: 'bridge-gc-timer',
     why: 'the bridge garbage-collection timer counts down',
     pattern: /\bgc_timer +(\d+\.\d+)/g,
@@ -259,6 +309,18 @@ export const UNORDERED_RULES: readonly UnorderedRule[] = [
       `${IN_NETNS}ip (?:-n \\S+ )?(?:-4 )?n(?:e|ei|eig|eigh|eighbor|eighbour)?(?: show| list| ls)?(?: dev \\S+)?$`,
     ),
     header: 0,
+  },
+  {
+    name: 'socket-tables',
+    why: 'ss and /proc/net/tcp walk the socket hash tables, whose buckets depend on a per-boot random seed',
+    command: new RegExp(`${IN_NETNS}ss(?: -[a-rt-zA-Z]+)*$`),
+    header: 1,
+  },
+  {
+    name: 'netstat-sockets',
+    why: 'netstat reads /proc/net/tcp and /proc/net/udp, which walk the same hash tables as ss',
+    command: new RegExp(`${IN_NETNS}netstat -[a-hj-qs-zA-Z]*[tu][a-hj-qs-zA-Z]*$`),
+    header: 2,
   },
   {
     name: 'arp',

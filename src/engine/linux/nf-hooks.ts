@@ -10,13 +10,13 @@
  *   POSTROUTING mangle → nat (SNAT) → confirm
  */
 import { formatIpv4, type Ipv4 } from '../wire/addr.ts';
-import { IPPROTO_ICMP, type Ipv4Packet } from '../wire/packet.ts';
+import { type EthernetFrame, IPPROTO_ICMP, type Ipv4Packet } from '../wire/packet.ts';
 import { RT_TABLE } from './fib.ts';
 import type { Kernel } from './kernel.ts';
 import type { Link } from './links.ts';
 import type { CtEntry, CtPacket, CtVerdict } from './netfilter/conntrack/conntrack-table.ts';
 import { type EvalResult, evaluate } from './netfilter/eval.ts';
-import type { AddrType, NatAction, NetfilterState, NfPacket, TableName } from './netfilter/types.ts';
+import type { AddrType, NatAction, NetfilterState, NfPacket, Rule, TableName } from './netfilter/types.ts';
 import type { NetNs } from './netns.ts';
 import type { HookResult, NfHook, PacketHooks } from './stack.ts';
 
@@ -24,6 +24,29 @@ import type { HookResult, NfHook, PacketHooks } from './stack.ts';
 interface PacketState {
   ct: CtVerdict | null;
   mark: number;
+  /** The nftrace id once a TRACE rule marked the packet. */
+  traceId?: number;
+  /** The frame the packet arrived in, if it was received. */
+  l2?: EthernetFrame;
+}
+
+/** One event of `xtables-monitor --trace`: the packet at a base chain, a rule it hit, or a policy. */
+export interface NfTraceEvent {
+  ns: NetNs;
+  id: number;
+  table: TableName;
+  chain: string;
+  kind: 'packet' | 'rule' | 'policy';
+  /** For rules: the nf_tables handle and the rule as iptables-save writes it (with -A CHAIN). */
+  handle?: number;
+  rule?: string;
+  /** CONTINUE, ACCEPT, DROP, RETURN, JUMP:X, GOTO:X. */
+  verdict?: string;
+  /** For packets: what the kernel knows at that hook. */
+  packet?: Ipv4Packet;
+  inDev?: string;
+  outDev?: string;
+  l2?: EthernetFrame;
 }
 
 const REJECT_ICMP: Record<string, { type: number; code: number }> = {
@@ -59,6 +82,8 @@ export class NetfilterHooks implements PacketHooks {
   readonly #packets = new WeakMap<Ipv4Packet, PacketState>();
   /** Which NAT manipulations were decided for a connection (possibly "none"). */
   readonly #natDone = new WeakMap<CtEntry, Set<'dst' | 'src'>>();
+  /** Subscribers to nftrace events (`xtables-monitor --trace`). */
+  readonly traceListeners = new Set<(event: NfTraceEvent) => void>();
 
   constructor(kernel: Kernel) {
     this.#kernel = kernel;
@@ -76,7 +101,7 @@ export class NetfilterHooks implements PacketHooks {
     const now = this.#kernel.clock.millis;
     let state = this.#packets.get(packet);
     if (!state) {
-      state = { ct: null, mark: 0 };
+      state = { ct: null, mark: 0, l2: this.#kernel.stack.linkHeaderOf(packet) };
       this.#packets.set(packet, state);
     }
     let current = packet;
@@ -119,6 +144,8 @@ export class NetfilterHooks implements PacketHooks {
       random: () => this.#kernel.rng.next(),
     });
     state.mark = result.mark;
+    if (this.traceListeners.size > 0 && table !== 'nat')
+      this.#traceEvents(ns, table, hook, packet, state, result, inDev, outDev);
     const stack = this.#kernel.stack;
     if (stack.tracing) {
       for (const hit of result.hits) {
@@ -131,6 +158,50 @@ export class NetfilterHooks implements PacketHooks {
       }
     }
     return result;
+  }
+
+  /**
+   * nftrace as the kernel reports it: from the TRACE rule on (or for a packet already marked), the
+   * packet once per base chain, each rule that matched with its verdict, and the policy when it
+   * decided. (nat chains report nothing, as on the real kernel.)
+   */
+  #traceEvents(
+    ns: NetNs,
+    table: TableName,
+    hook: NfHook,
+    packet: Ipv4Packet,
+    state: PacketState,
+    result: EvalResult,
+    inDev?: Link,
+    outDev?: Link,
+  ): void {
+    // iptables-nft creates base chains lazily: one never written to does not exist in nf_tables.
+    if (ns.netfilter.tables.get(table)?.chains.get(hook)?.handle === undefined) return;
+    let hits = result.hits;
+    if (state.traceId === undefined) {
+      const start = hits.findIndex(
+        (hit) => hit.rule.target?.kind === 'module' && hit.rule.target.target.module.name === 'TRACE',
+      );
+      if (start < 0) return;
+      state.traceId = this.#kernel.rng.int(0, 0xffffffff);
+      hits = hits.slice(start);
+    }
+    const base = { ns, id: state.traceId, table };
+    const emit = (event: NfTraceEvent) => {
+      for (const listener of this.traceListeners) listener(event);
+    };
+    emit({ ...base, chain: hook, kind: 'packet', packet, inDev: inDev?.name, outDev: outDev?.name, l2: state.l2 });
+    for (const hit of hits) {
+      emit({
+        ...base,
+        chain: hit.chain,
+        kind: 'rule',
+        handle: hit.rule.handle,
+        rule: `-A ${hit.chain} ${hit.rule.spec}`,
+        verdict: traceVerdict(hit.rule),
+      });
+    }
+    if (result.byPolicy) emit({ ...base, chain: hook, kind: 'policy', verdict: result.verdict });
   }
 
   /** The nat table decides once per connection and manipulation; every packet then follows the binding. */
@@ -217,6 +288,18 @@ export class NetfilterHooks implements PacketHooks {
       dstType: addrType(ns, packet.dst),
     };
   }
+}
+
+/** How nftrace names what a matched rule decided. */
+function traceVerdict(rule: Rule): string {
+  const target = rule.target;
+  if (!target) return 'CONTINUE';
+  if (target.kind === 'verdict') return target.name;
+  if (target.kind === 'chain') return `${target.goto ? 'GOTO' : 'JUMP'}:${target.name}`;
+  const name = target.target.module.name;
+  if (name === 'REJECT') return 'DROP';
+  if (name === 'DNAT' || name === 'SNAT' || name === 'MASQUERADE') return 'ACCEPT';
+  return 'CONTINUE';
 }
 
 /** Conntrack runs in a namespace once something needs it: a nat table, or a rule matching on state. */

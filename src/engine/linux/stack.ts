@@ -94,6 +94,8 @@ export class NetStack {
   /** Underlay segments: a name → the devices plugged into it, across namespaces. */
   readonly segments = new Map<string, Link[]>();
   #queues = new Map<Neighbour, { dev: Link; packet: Ipv4Packet }[]>();
+  /** The Ethernet frame a received IP packet arrived in (what netfilter logs as MACSRC/MACDST). */
+  #linkHeaders = new WeakMap<Ipv4Packet, EthernetFrame>();
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
@@ -105,6 +107,11 @@ export class NetStack {
 
   #note(ns: NetNs, kind: TraceKind, where: string, what: string): void {
     if (this.tracing) this.trace.push({ time: this.kernel.clock.micros, ns, kind, where, what });
+  }
+
+  /** The frame a received packet came in, for link-layer details in logs and traces. */
+  linkHeaderOf(packet: Ipv4Packet): EthernetFrame | undefined {
+    return this.#linkHeaders.get(packet);
   }
 
   /** Records a step from outside the stack (netfilter rule hits, NAT rewrites). */
@@ -207,7 +214,10 @@ export class NetStack {
     const forUs = addressedToUs || frame.dst === link.mac || frame.dst === BROADCAST_MAC || link.kind === 'loopback';
     if (!forUs) return;
     if (frame.payload.kind === 'arp') this.#arpRcv(link, frame.payload);
-    else this.#ipRcv(link, frame.payload);
+    else {
+      this.#linkHeaders.set(frame.payload, frame);
+      this.#ipRcv(link, frame.payload);
+    }
   }
 
   #bridgeInput(bridge: BridgeLink, port: Link, frame: EthernetFrame): void {

@@ -60,7 +60,14 @@ export function cloneTable(table: Table): Table {
   for (const [name, chain] of table.chains) {
     chains.set(name, { ...chain, counters: { ...chain.counters }, rules: chain.rules.slice() });
   }
-  return { name: table.name, chains, refs: new Map(table.refs) };
+  return { name: table.name, chains, refs: new Map(table.refs), nextHandle: table.nextHandle };
+}
+
+/** The next nf_tables handle of a table (chains and rules draw from one counter, from 1). */
+function allocHandle(table: Table): number {
+  const handle = table.nextHandle ?? 1;
+  table.nextHandle = handle + 1;
+  return handle;
 }
 
 export function isBuiltin(table: Table, chain: string): boolean {
@@ -97,6 +104,8 @@ function addRef(table: Table, rule: Rule, delta: number): void {
 
 /** Puts a rule at 0-based `index` (the end when undefined). */
 export function insertRule(table: Table, chain: Chain, rule: Rule, index?: number): void {
+  chain.handle ??= allocHandle(table);
+  rule.handle = allocHandle(table);
   if (index === undefined || index >= chain.rules.length) chain.rules.push(rule);
   else chain.rules.splice(index, 0, rule);
   addRef(table, rule, 1);
@@ -111,6 +120,7 @@ export function replaceRuleAt(table: Table, chain: Chain, index: number, rule: R
   const old = chain.rules[index];
   if (old) addRef(table, old, -1);
   chain.rules[index] = rule;
+  rule.handle = allocHandle(table);
   addRef(table, rule, 1);
 }
 
@@ -126,7 +136,7 @@ export function flushChain(table: Table, chain: Chain): void {
 
 export function newChain(table: Table, name: string): void {
   if (table.chains.has(name)) throw new XtablesError('Chain already exists.', 1);
-  table.chains.set(name, { name, policy: null, counters: zero(), rules: [] });
+  table.chains.set(name, { name, policy: null, counters: zero(), rules: [], handle: allocHandle(table) });
 }
 
 /** Why the kernel refuses to delete a chain (EBUSY when referenced or not empty), or null. */

@@ -57,6 +57,8 @@ export interface Rule {
   counters: Counters;
   /** The canonical rule text (iptables-save form without `-A CHAIN`), cached for -C/-D and printing. */
   spec: string;
+  /** The nf_tables rule handle, given when the rule is added. */
+  handle?: number;
 }
 
 export type Policy = 'ACCEPT' | 'DROP';
@@ -68,6 +70,8 @@ export interface Chain {
   /** Policy counters of a built-in chain. */
   counters: Counters;
   rules: Rule[];
+  /** The nf_tables object handle, given when the chain is first written to (nft creates chains lazily). */
+  handle?: number;
 }
 
 export interface Table {
@@ -75,6 +79,8 @@ export interface Table {
   chains: Map<string, Chain>;
   /** How many rules jump or go to each user chain (the "N references" of `iptables -L`). */
   refs: Map<string, number>;
+  /** The next nf_tables handle: chains and rules of a table share one counter (xtables-monitor shows them). */
+  nextHandle?: number;
 }
 
 /** One `-m recent` list entry: the times (virtual ms) an address was seen, oldest first. */
