@@ -1,8 +1,10 @@
 /**
- * The registry of labs. Each lab lives in exercises/<lab-id>/ and is added here; the CLI and the
- * site list labs from this array only. The engine never imports anything from exercises/.
+ * The registry of labs. Each lab lives in exercises/<lab-id>/ and is added here; the CLI, the grader
+ * and the site find labs through this module only. The engine never imports anything from exercises/.
  */
 import type { Locale } from '../src/ui/i18n/t.ts';
+import { netnsVeth } from './netns-veth/lab.ts';
+import type { AnyLab } from './types.ts';
 
 export interface LabSummary {
   /** Stable id used in URLs, submissions and `packet-lab exec --lab ID`. */
@@ -14,4 +16,15 @@ export interface LabSummary {
   chapter: string;
 }
 
-export const labs: readonly LabSummary[] = [];
+export const labDefinitions: readonly AnyLab[] = [netnsVeth];
+
+export const labs: readonly LabSummary[] = labDefinitions.map(({ id, title, seeds, chapter }) => ({
+  id,
+  title,
+  seeds,
+  chapter,
+}));
+
+export function findLab(id: string): AnyLab | undefined {
+  return labDefinitions.find((lab) => lab.id === id);
+}

@@ -1,4 +1,6 @@
-import type { LabSummary } from '../../exercises/index.ts';
+import { findLab, type LabSummary } from '../../exercises/index.ts';
+import { openLab } from '../grader/instance.ts';
+import type { HostSession } from '../machine/session.ts';
 
 /** The `packet-lab labs` table: one lab per line, columns padded like kubectl's. */
 export function formatLabList(labs: readonly LabSummary[]): string {
@@ -14,4 +16,24 @@ export function formatLabList(labs: readonly LabSummary[]): string {
     )
     .map((line) => `${line}\n`)
     .join('');
+}
+
+/** The host of a lab instance for `exec --lab`, after its setup; a string says what was wrong. */
+export async function labSession(options: {
+  lab: string;
+  instance?: string;
+  assignment?: string;
+  student?: string;
+}): Promise<HostSession | string> {
+  const lab = findLab(options.lab);
+  if (!lab) return `unknown lab "${options.lab}" (see packet-lab labs)`;
+  const personal = options.assignment !== undefined || options.student !== undefined;
+  const kind = options.instance ?? (personal ? 'personal' : 'canonical');
+  if (kind === 'canonical') {
+    if (personal) return '--instance canonical takes no --assignment or --student';
+    return (await openLab(lab, { kind: 'canonical' })).session;
+  }
+  if (kind !== 'personal') return `--instance must be canonical or personal, not "${kind}"`;
+  if (!options.assignment || !options.student) return 'a personal instance needs --assignment and --student';
+  return (await openLab(lab, { kind: 'personal', assignment: options.assignment, student: options.student })).session;
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { labs } from '../../exercises/index.ts';
+import { addAssignCommand } from './assign.ts';
 import { addExecCommand } from './exec.ts';
+import { addGradeCommand } from './grade.ts';
 import { formatLabList } from './labs.ts';
 import { addRenderCommand } from './render.ts';
 import { addShellCommand } from './shell.ts';
@@ -37,6 +39,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void = () => 
   addRenderCommand(program, io);
   addExecCommand(program, io, setExit);
   addShellCommand(program, io, setExit);
+  addGradeCommand(program, io, setExit);
+  addAssignCommand(program, io, setExit);
 
   return program;
 }

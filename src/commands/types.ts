@@ -26,6 +26,11 @@ export interface ToolWait {
   until: number;
   wake?: () => boolean;
   paced?: boolean;
+  /**
+   * A server's wait: only `wake` or a signal ends it, never "nothing left to happen", and on its
+   * own it does not make virtual time pass (a script does not fast-forward while only servers run).
+   */
+  daemon?: boolean;
 }
 
 /** Where a running tool writes, at any moment (from inside kernel callbacks too). */
@@ -53,7 +58,12 @@ export function runProgram(start: (emit: ToolEmit) => ToolProgram, kernel: Progr
   });
   let step = program.next();
   while (!step.done) {
-    const { until, wake } = step.value;
+    const { until, wake, daemon } = step.value;
+    // Nothing can wait for a server synchronously: it is interrupted at once.
+    if (daemon) {
+      step = program.next(true);
+      continue;
+    }
     kernel.events.runWhile(() => wake?.() !== true, until - kernel.clock.micros);
     const woken = wake?.() === true;
     if (!woken && Number.isFinite(until)) kernel.events.runUntil(until);

@@ -17,12 +17,15 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** On a paced clock, also wait the same span of real time (a live terminal's ping interval). */
   paced?: boolean;
+  /** A server's wait (ToolWait.daemon): never 'stalled', and alone it does not move an unpaced clock. */
+  daemon?: boolean;
 }
 
 interface Waiter {
   at: number;
   seq: number;
   wake: (() => boolean) | undefined;
+  daemon: boolean;
   resolve: (result: WaitResult) => void;
 }
 
@@ -92,6 +95,7 @@ export class KernelClock implements Clock {
         at: untilMicros,
         seq: this.#seq++,
         wake,
+        daemon: options.daemon === true,
         resolve: (r) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(r);
@@ -119,7 +123,7 @@ export class KernelClock implements Clock {
     for (const w of this.#waiters) {
       if (w.wake?.() === true) ready.push([w, 'woken']);
       else if (w.at <= now) ready.push([w, 'time']);
-      else if (stalled) ready.push([w, 'stalled']);
+      else if (stalled && !w.daemon) ready.push([w, 'stalled']);
     }
     if (ready.length === 0) return false;
     const gone = new Set(ready.map(([w]) => w));
@@ -150,6 +154,8 @@ export class KernelClock implements Clock {
         await this.#settle(1);
         if (this.#waiters.length === 0) return;
         if (this.#fire()) continue;
+        // Only servers wait: on an unpaced clock nothing moves time until someone else waits.
+        if (!this.paced && this.#waiters.every((w) => w.daemon)) return;
         const events = this.#kernel.events;
         const deadline = Math.min(...this.#waiters.map((w) => w.at));
         if (Number.isFinite(deadline)) {

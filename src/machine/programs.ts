@@ -76,8 +76,9 @@ export async function driveProgram(
     let step = program.next();
     while (!step.done) {
       await out.drain();
-      const { until, wake, paced } = step.value;
+      const { until, wake, paced, daemon } = step.value;
       const result = await clock.waitFor(until, {
+        daemon,
         wake: () => wake?.() === true || out.failed,
         signal: ctx.signal,
         paced,

@@ -33,6 +33,18 @@ export interface SessionOptions {
   /** The lines `history` lists. */
   history?: () => string[];
   env?: Record<string, string>;
+  /** Per-namespace identity (a kind node or a pod is another machine sharing this kernel). */
+  profile?: (ns: NetNs) => NamespaceProfile | undefined;
+}
+
+/** What a namespace that is its own machine (a container) has instead of the host's. */
+export interface NamespaceProfile {
+  /** Its UTS hostname; `hostname NAME` run there changes it. */
+  hostname: string;
+  /** Its own files (before the /proc view of the namespace is laid over them). */
+  files?: VirtualFs;
+  /** Commands only it has (docker and kubectl on the lab machine, crictl on a node). */
+  commands?: (session: HostSession) => Record<string, Command>;
 }
 
 /** Where the tools live on a Debian node, for `which`, `type` and `/usr/sbin/ip`. */
@@ -82,9 +94,11 @@ export class HostSession {
   readonly #text: CommandRegistry;
   readonly #contexts = new Map<NetNs, Context>();
   readonly #seed: number;
+  readonly #profile: SessionOptions['profile'];
 
   constructor(options: SessionOptions = {}) {
     this.#seed = options.seed ?? 1;
+    this.#profile = options.profile;
     this.host = options.host ?? new LinuxHost({ seed: this.#seed, hostname: options.hostname });
     this.clock = new KernelClock(this.host.kernel, { paced: options.paced });
     this.files = createDefaultFs(this.clock);
@@ -110,7 +124,8 @@ export class HostSession {
   context(ns: NetNs): Context {
     let context = this.#contexts.get(ns);
     if (!context) {
-      context = { registry: this.#registry(ns), fs: procView(this.files, ns) };
+      const files = this.#profile?.(ns)?.files ?? this.files;
+      context = { registry: this.#registry(ns), fs: procView(files, ns) };
       this.#contexts.set(ns, context);
     }
     return context;
@@ -177,6 +192,7 @@ export class HostSession {
       own(name, run, entry.catches);
     }
     own('hostname', (ctx) => this.#hostname(ctx, ns));
+    for (const [name, run] of Object.entries(this.#profile?.(ns)?.commands?.(this) ?? {})) own(name, run);
     return registry;
   }
 
@@ -201,11 +217,13 @@ export class HostSession {
       );
       return 4;
     }
+    const profile = this.#profile?.(ns);
     if (names.length > 0) {
-      this.host.hostname = names[0] as string;
+      if (profile) profile.hostname = names[0] as string;
+      else this.host.hostname = names[0] as string;
       return 0;
     }
-    const name = this.host.hostname;
+    const name = profile?.hostname ?? this.host.hostname;
     await ctx.stdout.write(`${flags.includes('-s') || flags.includes('--short') ? name.split('.')[0] : name}\n`);
     return 0;
   }

@@ -15,6 +15,7 @@ import { runSysctl } from '../commands/sysctl.ts';
 import type { CommandOutput } from '../commands/types.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import type { LinuxHost } from './host.ts';
+import { netTools } from './net-programs.ts';
 import { runCat } from './proc.ts';
 
 export interface ToolEnv {
@@ -71,5 +72,6 @@ export function toolTable(): Map<string, Tool> {
     ['bridge', (args, env) => runBridge(args, netContext(env))],
     ['brctl', (args, env) => runBrctl(args, env.netns)],
     ['ifconfig', (args, env) => runIfconfig(args, env.netns)],
+    ...netTools(),
   ]);
 }

@@ -50,12 +50,12 @@ describe('command fuzzing', () => {
     }, 120_000);
   }
 
-  // These abort the process they run in, so each runs in a child with a 256 MB heap. They are known
-  // bugs (ipset expands a whole range into elements, where the kernel caps ranges and tests only one
-  // address): `it.fails` keeps them visible, and turns red once the bug is fixed so the mark goes.
+  // These once aborted the process they ran in (ipset expanded a whole range into elements, where
+  // the kernel tests one address and walks a range one element at a time), so each runs in a child
+  // with a 256 MB heap.
   const host = fileURLToPath(new URL('../../src/machine/host.ts', import.meta.url));
   for (const hazard of MEMORY_HAZARDS) {
-    it.fails(`${hazard.name} stays within memory (known bug)`, () => {
+    it(`${hazard.name} stays within memory`, () => {
       const script = `import { LinuxHost } from ${JSON.stringify(host)};
 const host = new LinuxHost();
 for (const line of JSON.parse(process.argv[1])) host.run(line);

@@ -63,6 +63,16 @@ export function eui64ToMac(interfaceId: string): string {
   return bytes.join(':');
 }
 
+/**
+ * A TCP timestamp a few milliseconds from one already seen is the same clock (offsets are random
+ * 32-bit numbers per connection): a busy machine may put a handshake's last ACK a tick later.
+ */
+function sameTsClock(value: string, known: ReadonlyMap<string, number>): string {
+  const n = Number(value);
+  for (const key of known.keys()) if (Math.abs(Number(key) - n) <= 10) return key;
+  return value;
+}
+
 function ephemeralPort(port: string): boolean {
   const n = Number(port);
   return n >= 32768 && n <= 60999;
@@ -203,6 +213,7 @@ export const MASK_RULES: readonly MaskRule[] = [
     pattern: /\bTS val (\d+)/g,
     token: '<ts#>',
     pool: 'tcp-ts',
+    key: sameTsClock,
   },
   {
     name: 'tcp-ts-ecr',
@@ -210,6 +221,7 @@ export const MASK_RULES: readonly MaskRule[] = [
     pattern: /\becr ([1-9]\d*)/g,
     token: '<ts#>',
     pool: 'tcp-ts',
+    key: sameTsClock,
   },
   {
     name: 'ephemeral-port',

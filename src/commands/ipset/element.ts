@@ -76,24 +76,34 @@ function parseCidr(text: string): number {
   return parseNumber(text, 0, 32);
 }
 
-/** "a.b.c.d", "a.b.c.d/len" or "a.b.c.d-e.f.g.h" as a first and last address (and the prefix). */
-function parseIpSpec(text: string, allowRange: boolean): { from: number; to: number; cidr?: number } {
+/**
+ * "a.b.c.d", "a.b.c.d/len" or "a.b.c.d-e.f.g.h": the address as written (`ip`, and `end` for a
+ * range), and the first and last address covered (a range in either order, a prefix masked).
+ */
+interface IpSpec {
+  ip: number;
+  end?: number;
+  cidr?: number;
+  from: number;
+  to: number;
+}
+
+function parseIpSpec(text: string, allowRange: boolean): IpSpec {
   const slash = text.indexOf('/');
   if (slash >= 0) {
     const ip = parseAddress(text.slice(0, slash));
     const cidr = parseCidr(text.slice(slash + 1));
     const from = networkOf(ip, cidr);
-    return { from, to: (from | (~prefixMask(cidr) >>> 0)) >>> 0, cidr };
+    return { ip, cidr, from, to: (from | (~prefixMask(cidr) >>> 0)) >>> 0 };
   }
   const dash = text.indexOf('-');
   if (allowRange && dash >= 0) {
-    let from = parseAddress(text.slice(0, dash));
-    let to = parseAddress(text.slice(dash + 1));
-    if (to < from) [from, to] = [to, from];
-    return { from, to };
+    const ip = parseAddress(text.slice(0, dash));
+    const end = parseAddress(text.slice(dash + 1));
+    return { ip, end, from: Math.min(ip, end), to: Math.max(ip, end) };
   }
   const ip = parseAddress(text);
-  return { from: ip, to: ip };
+  return { ip, from: ip, to: ip };
 }
 
 /** ip_set_range_to_cidr: the largest aligned prefix starting at `from` that stays within `to`. */
@@ -116,22 +126,23 @@ export function rangeToCidrs(from: number, to: number): { ip: number; cidr: numb
   }
 }
 
-/** "[proto:]port[-port]" (or "icmp:type/code|name") → protocol and the ports. */
-function parseProtoPort(text: string): { proto: number; ports: number[] } {
+/** "[proto:]port[-port]" (or "icmp:type/code|name") → protocol and the port range. */
+function parseProtoPort(text: string): { proto: number; from: number; to: number; range: boolean } {
   const colon = text.indexOf(':');
   const protoName = colon >= 0 ? text.slice(0, colon) : 'tcp';
   const rest = colon >= 0 ? text.slice(colon + 1) : text;
   const proto = PORT_PROTOS[protoName] ?? protocolNumber(protoName);
   if (proto === undefined) throw new IpsetSyntaxError(`Syntax error: cannot parse '${protoName}' as a protocol`);
+  const one = (port: number) => ({ proto, from: port, to: port, range: false });
   if (proto === 1) {
     const named = ICMP_NAMES.find(([name]) => name.toLowerCase() === rest.toLowerCase());
-    if (named) return { proto, ports: [(named[1] << 8) | named[2]] };
+    if (named) return one((named[1] << 8) | named[2]);
     const m = /^(\d+)\/(\d+)$/.exec(rest);
     if (!m) throw new IpsetSyntaxError(`Syntax error: cannot parse ${rest} as an ICMP type`);
-    return { proto, ports: [(Number(m[1]) << 8) | Number(m[2])] };
+    return one((Number(m[1]) << 8) | Number(m[2]));
   }
-  if (!(protoName in PORT_PROTOS)) return { proto, ports: [0] };
-  const one = (p: string): number => {
+  if (!(protoName in PORT_PROTOS)) return one(0);
+  const port = (p: string): number => {
     if (/^\d+$/.test(p)) {
       const n = Number(p);
       if (n > 65535) {
@@ -141,32 +152,69 @@ function parseProtoPort(text: string): { proto: number; ports: number[] } {
       }
       return n;
     }
-    const port = servicePort(p, protoName === 'udplite' ? 'udp' : protoName);
-    if (port === undefined) throw new IpsetSyntaxError(`Syntax error: cannot parse '${p}' as a ${protoName} port`);
-    return port;
+    const named = servicePort(p, protoName === 'udplite' ? 'udp' : protoName);
+    if (named === undefined) throw new IpsetSyntaxError(`Syntax error: cannot parse '${p}' as a ${protoName} port`);
+    return named;
   };
   const dash = rest.indexOf('-');
-  if (dash < 0) return { proto, ports: [one(rest)] };
-  let a = one(rest.slice(0, dash));
-  let b = one(rest.slice(dash + 1));
-  if (b < a) [a, b] = [b, a];
-  return { proto, ports: Array.from({ length: b - a + 1 }, (_, i) => a + i) };
+  if (dash < 0) return one(port(rest));
+  const a = port(rest.slice(0, dash));
+  const b = port(rest.slice(dash + 1));
+  return { proto, from: Math.min(a, b), to: Math.max(a, b), range: true };
 }
 
 export interface ParsedElement {
-  /** What the kernel would add, in the kernel's order. */
-  elements: Element[];
-  /** The first element, for test (which never expands ranges). */
+  /** How many elements add and del touch. */
+  size: number;
+  /** Those elements in the kernel's order, made one at a time: a /8 is 16M addresses. */
+  elements(): Generator<Element>;
+  /** Whether add and del touch `e` (so a wide delete can walk the set instead of the range). */
+  covers(e: Element): boolean;
+  /** The one element test checks: the address as written (test never expands a range). */
   first: Element;
+  /** The element as ipset repeats it in test's answer: as written, a range or prefix included. */
+  shown: string;
+  /** Why ipset refuses this element in `test` (a range where the type tests one element). */
+  testRefusal?: string;
+  /** What the kernel answers to add and del before touching the set, if it refuses the element. */
+  refusal?: 'null-element' | 'invalid-argument' | 'cidr-invalid' | 'out-of-range';
+}
+
+function notAllowed(what: string, type: SetTypeName): string {
+  const family = type === 'bitmap:port' ? 'unspec' : 'inet';
+  return `${what} is not allowed in command test with set type ${type} and family ${family}`;
 }
 
 /** Parses an element for `type`: every element an add or del touches, and the one a test checks. */
-export function parseElement(type: SetTypeName, text: string): ParsedElement {
-  if (type === 'list:set') return { elements: [{ set: text }], first: { set: text } };
+export function parseElement(type: SetTypeName, text: string, bounds?: { from: number; to: number }): ParsedElement {
+  if (type === 'list:set') {
+    const e = { set: text };
+    return {
+      size: 1,
+      *elements() {
+        yield e;
+      },
+      covers: (x) => x.set === text,
+      first: e,
+      shown: text,
+    };
+  }
   if (type === 'bitmap:port') {
-    const { ports } = parseProtoPort(text);
-    const elements = ports.map((port) => ({ port }));
-    return { elements, first: elements[0] ?? { port: 0 } };
+    const ports = parseProtoPort(text);
+    const first = { port: ports.from };
+    const parsed: ParsedElement = {
+      size: ports.to - ports.from + 1,
+      *elements() {
+        for (let port = ports.from; port <= ports.to; port++) yield { port };
+      },
+      covers: (x) => (x.port ?? -1) >= ports.from && (x.port ?? -1) <= ports.to,
+      first,
+      shown: String(ports.from),
+    };
+    if (ports.range) parsed.testRefusal = notAllowed('FROM-TO port range', type);
+    // bitmap_port_uadt checks the whole range against the set's before adding anything.
+    if (bounds && (ports.from < bounds.from || ports.to > bounds.to)) parsed.refusal = 'out-of-range';
+    return parsed;
   }
   const withPort = type === 'hash:ip,port' || type === 'hash:net,port';
   const comma = text.indexOf(',');
@@ -181,33 +229,52 @@ export function parseElement(type: SetTypeName, text: string): ParsedElement {
     throw new IpsetSyntaxError(`Syntax error: '${bad}' is invalid as number`);
   }
   const spec = parseIpSpec(ipText, true);
-  const ports = withPort ? parseProtoPort(text.slice(comma + 1)) : { proto: 0, ports: [0] };
-  let ips: { ip: number; cidr: number }[];
-  let first: { ip: number; cidr: number };
-  if (withNets) {
-    ips = spec.cidr !== undefined ? [{ ip: spec.from, cidr: spec.cidr }] : rangeToCidrs(spec.from, spec.to);
-    first =
-      spec.cidr !== undefined
-        ? { ip: parseAddress(ipText.split('/')[0] ?? ''), cidr: spec.cidr }
-        : { ip: spec.from, cidr: 32 };
-    if (spec.cidr === undefined && spec.from !== spec.to) first = ips[0] ?? first;
-  } else {
-    ips = [];
-    for (let ip = spec.from; ip <= spec.to; ip++) ips.push({ ip, cidr: 32 });
-    first = { ip: spec.cidr !== undefined ? parseAddress(ipText.split('/')[0] ?? '') : spec.from, cidr: 32 };
-  }
-  const make = (ip: { ip: number; cidr: number }, port: number): Element => {
-    const e: Element = { ip: ip.ip };
-    if (withNets) e.cidr = ip.cidr;
+  const ports = withPort ? parseProtoPort(text.slice(comma + 1)) : { proto: 0, from: 0, to: 0, range: false };
+  // hash:net stores a prefix as one element and a range as the prefixes that cover it.
+  const nets =
+    withNets && spec.cidr === undefined && spec.end !== undefined ? rangeToCidrs(spec.from, spec.to) : undefined;
+  const make = (ip: number, cidr: number | undefined, port: number): Element => {
+    const e: Element = { ip };
+    if (withNets) e.cidr = cidr ?? 32;
     if (withPort) {
       e.proto = ports.proto;
       e.port = port;
     }
     return e;
   };
-  const elements: Element[] = [];
-  for (const ip of ips) for (const port of ports.ports) elements.push(make(ip, port));
-  return { elements, first: make(first, ports.ports[0] ?? 0) };
+  const portCount = ports.to - ports.from + 1;
+  const size = (nets ? nets.length : withNets ? 1 : spec.to - spec.from + 1) * portCount;
+  function* elements(): Generator<Element> {
+    const blocks = nets ?? (withNets ? [{ ip: spec.ip, cidr: spec.cidr ?? 32 }] : undefined);
+    if (blocks) {
+      for (const block of blocks) for (let p = ports.from; p <= ports.to; p++) yield make(block.ip, block.cidr, p);
+      return;
+    }
+    for (let ip = spec.from; ip <= spec.to; ip++) for (let p = ports.from; p <= ports.to; p++) yield make(ip, 32, p);
+  }
+  const covers = (e: Element): boolean =>
+    !withNets &&
+    (e.ip ?? -1) >= spec.from &&
+    (e.ip ?? -1) <= spec.to &&
+    (!withPort || (e.proto === ports.proto && (e.port ?? -1) >= ports.from && (e.port ?? -1) <= ports.to));
+  let shown = formatIpv4(spec.ip);
+  if (spec.end !== undefined) shown += `-${formatIpv4(spec.end)}`;
+  else if (spec.cidr !== undefined && spec.cidr !== 32) shown += `/${spec.cidr}`;
+  if (withPort) shown += `,${formatProtoPort(ports.proto, ports.from)}`;
+  const parsed: ParsedElement = {
+    size,
+    elements,
+    covers,
+    first: make(spec.ip, withNets ? spec.cidr : undefined, ports.from),
+    shown,
+  };
+  if (spec.end !== undefined && type !== 'hash:ip') parsed.testRefusal = notAllowed('FROM-TO IP range', type);
+  else if (spec.cidr !== undefined && type === 'hash:ip,port') parsed.testRefusal = notAllowed('IP/CIDR range', type);
+  else if (ports.range) parsed.testRefusal = notAllowed('FROM-TO port range', type);
+  if (!withNets && (spec.ip === 0 || spec.end === 0)) {
+    parsed.refusal = type === 'hash:ip' ? 'null-element' : 'invalid-argument';
+  } else if (!withNets && spec.cidr === 0) parsed.refusal = 'cidr-invalid';
+  return parsed;
 }
 
 function formatProtoPort(proto: number, port: number): string {

@@ -6,13 +6,14 @@
 import type { IpsetTable } from '../../engine/linux/netfilter/ipset/ipset-table.ts';
 import {
   type CreateOptions,
+  type Element,
   type ElementExtras,
   type IpsetError,
   SET_TYPES,
   type SetTypeName,
 } from '../../engine/linux/netfilter/ipset/types.ts';
 import type { CommandOutput } from '../types.ts';
-import { formatElement, parseElement, parseNumber } from './element.ts';
+import { parseElement, parseNumber } from './element.ts';
 import { listText, saveText, xmlText } from './format.ts';
 
 export interface IpsetContext {
@@ -61,6 +62,9 @@ const KERNEL_MESSAGES: Record<IpsetError, string> = {
   'no-comment': 'Comment cannot be used: set was created without comment support',
   'no-counters': 'Packet/byte counters cannot be used: set was created without counter support',
   'ref-missing': "The set to which you referred with 'before' or 'after' does not exist.",
+  'null-element': 'Null-valued element, cannot be stored in a hash type of set',
+  'invalid-argument': 'Kernel error received: Invalid argument',
+  'no-memory': 'Kernel error received: Cannot allocate memory',
 };
 
 const COMMANDS: Record<string, string> = {
@@ -319,7 +323,7 @@ function adt(run: Run, cmd: 'add' | 'del' | 'test', name: string, text: string, 
   const { sets, now } = run.ctx;
   const type = sets.typeOf(name);
   if (!type) throw new DataError(KERNEL_MESSAGES['no-such-set']);
-  const parsed = parseElement(type, text);
+  const parsed = parseElement(type, text, sets.header(name, now)?.range);
   const extras: ElementExtras = {};
   const withNets = type === 'hash:net' || type === 'hash:net,port';
   for (let i = 0; i < opts.length; i++) {
@@ -340,13 +344,24 @@ function adt(run: Run, cmd: 'add' | 'del' | 'test', name: string, text: string, 
     else extras.after = value;
   }
   if (cmd === 'test') {
+    if (parsed.testRefusal !== undefined) throw new DataError(parsed.testRefusal);
     const result = sets.test(name, parsed.first, now);
     if (typeof result === 'string') kernel(result);
-    const shown = formatElement(type, parsed.first);
-    if (result === true) throw new TestResult(`Warning: ${shown} is in set ${name}.\n`, 0);
-    throw new TestResult(`${shown} is NOT in set ${name}.\n`, 1);
+    if (result === true) throw new TestResult(`Warning: ${parsed.shown} is in set ${name}.\n`, 0);
+    throw new TestResult(`${parsed.shown} is NOT in set ${name}.\n`, 1);
   }
-  for (const e of parsed.elements) {
+  kernel(parsed.refusal ?? null);
+  // The kernel walks a range element by element and stops at the first failure, keeping what it did.
+  let elements: Iterable<Element> = parsed.elements();
+  if (cmd === 'del' && run.g.exist && parsed.size > sets.count(name, now)) {
+    // Deleting what is there in range order leaves the set as walking a wide range (a /4) would.
+    elements = sets
+      .members(name, now)
+      .map((m) => m.element)
+      .filter(parsed.covers)
+      .sort((a, b) => (a.ip ?? 0) - (b.ip ?? 0) || (a.port ?? 0) - (b.port ?? 0));
+  }
+  for (const e of elements) {
     kernel(cmd === 'add' ? sets.add(name, e, extras, run.g.exist, now) : sets.del(name, e, run.g.exist, now));
   }
 }

@@ -12,7 +12,7 @@ import {
   newChain,
   setPolicy,
 } from '../../engine/linux/netfilter/state.ts';
-import type { NetfilterState, Table, TableName } from '../../engine/linux/netfilter/types.ts';
+import type { Chain, NetfilterState, Table, TableName } from '../../engine/linux/netfilter/types.ts';
 import { XtablesError } from '../../engine/linux/netfilter/types.ts';
 import type { CommandOutput } from '../types.ts';
 import { fail, ok } from '../types.ts';
@@ -268,7 +268,7 @@ function chainLine(
         if (err instanceof XtablesError) lineFailed(n, err.message);
         throw err;
       }
-    }
+    } else (table.chains.get(chain) as Chain).stats = true;
     return;
   }
   const existing = table.chains.get(chain);

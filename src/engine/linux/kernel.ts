@@ -7,6 +7,8 @@ import { fail } from './errors.ts';
 import { EventQueue } from './events.ts';
 import { NetNs } from './netns.ts';
 import { NetfilterHooks } from './nf-hooks.ts';
+import { ProcessTable } from './processes.ts';
+import { SOCKET_SYSCTLS, SocketTable } from './sockets.ts';
 import { NetStack } from './stack.ts';
 
 export class Kernel {
@@ -18,6 +20,11 @@ export class Kernel {
   readonly root: NetNs;
   /** Namespaces bound under /run/netns, as `ip netns` sees them (name → namespace), in creation order. */
   readonly named = new Map<string, NetNs>();
+  /** Processes (servers, clients) and the TCP/UDP sockets they hold. */
+  readonly processes: ProcessTable;
+  readonly sockets: SocketTable;
+  /** Virtual time (µs) the kernel booted: when init and other early processes started. */
+  readonly bootMicros: number;
   #nextInode = 4026531840;
 
   constructor(clock: VirtualClock, rng: Rng) {
@@ -26,11 +33,15 @@ export class Kernel {
     this.events = new EventQueue(clock);
     this.stack = new NetStack(this);
     this.stack.hooks = new NetfilterHooks(this);
+    this.bootMicros = clock.micros;
+    this.processes = new ProcessTable(() => clock.micros);
+    this.sockets = new SocketTable(this);
     this.root = this.createNamespace();
   }
 
   createNamespace(): NetNs {
     const ns = new NetNs(this, this.#nextInode++);
+    for (const [key, value] of Object.entries(SOCKET_SYSCTLS)) ns.sysctl.set(key, value);
     this.namespaces.push(ns);
     return ns;
   }

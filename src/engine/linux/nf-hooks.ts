@@ -302,18 +302,26 @@ function traceVerdict(rule: Rule): string {
   return 'CONTINUE';
 }
 
-/** Conntrack runs in a namespace once something needs it: a nat table, or a rule matching on state. */
+/** Conntrack runs in a namespace once a rule needs it: a match on connection state, or a NAT target. */
 function conntrackNeeded(nf: NetfilterState): boolean {
-  if (nf.tables.has('nat')) return true;
   for (const table of nf.tables.values()) {
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
-        if (rule.matches.some((m) => m.module.name === 'conntrack' || m.module.name === 'state')) return true;
+        if (rule.matches.some((m) => CT_MATCHES.has(m.module.name))) return true;
+        if (rule.target?.kind === 'module' && CT_TARGETS.has(rule.target.target.module.name)) return true;
       }
     }
   }
   return false;
 }
+
+/**
+ * The matches and targets whose checkentry calls nf_ct_netns_get. A nat table alone does not: its
+ * chains run from conntrack's hooks and see nothing while no entry exists. (CT --notrack does not
+ * either, but it only matters once something else turned tracking on.)
+ */
+const CT_MATCHES = new Set(['conntrack', 'state', 'connmark', 'connbytes', 'connlimit', 'helper']);
+const CT_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'CONNMARK']);
 
 /** `10.0.2.2:8080` (or the bare address for ICMP) of one end of a packet. */
 function endpoint(packet: Ipv4Packet, side: 'src' | 'dst'): string {

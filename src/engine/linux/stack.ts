@@ -704,14 +704,7 @@ export class NetStack {
       protocol: IPPROTO_ICMP,
       payload: error,
     };
-    if (ns.isLocalAddress(about.src)) {
-      // Errors for our own packets go straight to the local socket.
-      const lo = ns.linkByName('lo') as Link;
-      this.#later(STACK_MICROS, () => {
-        for (const listener of this.listeners) if (listener(ns, packet, lo)) return;
-      });
-      return;
-    }
+    // Errors about our own packets too go out through OUTPUT and come back over lo (lost if it is down).
     this.ipOutput(ns, packet);
   }
 }

@@ -124,9 +124,12 @@ export function evaluate(
         index = base.rules.length;
         continue;
       }
-      // iptables-nft's base chains carry no kernel counter: the policy line keeps whatever was last
-      // set (-Z, restore --counters), which is what the real kernel showed after forwarded traffic.
+      // An nf_tables base chain counts what its policy decides, once it has stats (see Chain.stats).
       result.byPolicy = true;
+      if (base.stats) {
+        base.counters.packets++;
+        base.counters.bytes += packet.length;
+      }
       return finish(base.policy ?? 'ACCEPT');
     }
     index++;

@@ -181,11 +181,14 @@ export function setPolicy(table: Table, name: string, policy: string, counters?:
   if (!chain?.policy) throw new XtablesError('Bad built-in chain name.', 1);
   if (policy !== 'ACCEPT' && policy !== 'DROP') throw new XtablesError('Bad policy name.', 1);
   chain.policy = policy as Policy;
+  chain.stats = true;
   if (counters) chain.counters = { ...counters };
 }
 
 export function zeroChain(chain: Chain): void {
   chain.counters = zero();
+  // Zeroing writes a built-in chain's counters, which gives it stats if it exists in the kernel.
+  if (chain.policy && (chain.handle !== undefined || chain.stats)) chain.stats = true;
   for (const rule of chain.rules) rule.counters = zero();
 }
 

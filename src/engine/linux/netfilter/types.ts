@@ -72,6 +72,12 @@ export interface Chain {
   rules: Rule[];
   /** The nf_tables object handle, given when the chain is first written to (nft creates chains lazily). */
   handle?: number;
+  /**
+   * A built-in chain counts the packets its policy decides only once its counters were written
+   * (restore's `:CHAIN POLICY [p:b]` line, -P, -Z): nf_tables allocates base chain stats then, and a
+   * chain that `iptables -A` created implicitly has none.
+   */
+  stats?: boolean;
 }
 
 export interface Table {

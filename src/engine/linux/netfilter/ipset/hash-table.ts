@@ -57,6 +57,13 @@ export class KernelHash<E> {
     this.regionElements = new Array(regionCount(bits)).fill(0);
   }
 
+  /** Elements in the buckets, live or expired (the regions' element counts). */
+  get stored(): number {
+    let sum = 0;
+    for (const n of this.regionElements) sum += n;
+    return sum;
+  }
+
   get hashsize(): number {
     return 2 ** this.bits;
   }

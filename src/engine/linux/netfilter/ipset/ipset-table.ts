@@ -159,6 +159,11 @@ export class IpsetTable implements SetLookup {
     return slot.impl.test(e);
   }
 
+  /** Live elements in a set (0 when there is no such set). */
+  count(name: string, now: number): number {
+    return this.find(name, now)?.impl.count() ?? 0;
+  }
+
   typeOf(name: string): CreateOptions['type'] | null {
     return this.slots[this.slotOf(name)]?.impl.type ?? null;
   }

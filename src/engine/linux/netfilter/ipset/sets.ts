@@ -22,6 +22,12 @@ const IPPROTO_UDP = 17;
 const IPPROTO_SCTP = 132;
 const IPPROTO_UDPLITE = 136;
 const MAX_COMMENT = 255;
+/**
+ * Elements one hash set may hold in the simulation, whatever its maxelem: a node would hold 16M
+ * addresses of a /8 (maxelem 4294967295), a browser tab cannot, so the add fails as it would on a
+ * node out of memory.
+ */
+export const ENGINE_MAX_ELEMENTS = 262_144;
 
 /** A stored element with its extensions; `expires` is a virtual-clock instant in ms, 0 = never. */
 export interface Stored {
@@ -222,6 +228,7 @@ export class HashSet extends SetImpl {
     if (bad) return bad;
     if (this.shape.withNets && (e.cidr ?? 32) === 0) return 'cidr-invalid';
     const key = this.normalize(e);
+    if (this.table.stored >= ENGINE_MAX_ELEMENTS && !this.table.find(key)) return 'no-memory';
     const stored = { ...this.makeStored(e, x), ip: key.ip, cidr: key.cidr, proto: key.proto, port: key.port };
     if (!this.shape.withNets) stored.nomatch = false;
     const replaced: { old: Stored | null } = { old: null };

@@ -113,7 +113,10 @@ export type IpsetError =
   | 'no-timeout'
   | 'no-comment'
   | 'no-counters'
-  | 'ref-missing';
+  | 'ref-missing'
+  | 'null-element'
+  | 'invalid-argument'
+  | 'no-memory';
 
 /** A packet's value for one dimension of `-m set --match-set NAME dir[,dir]`. */
 export interface MatchValue {

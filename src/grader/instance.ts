@@ -1,0 +1,76 @@
+/**
+ * A lab instance on a fresh simulated host: the canonical one (the seed document's own names) or a
+ * personal one, whose parameters come from a seed derived from (assignment id, student id), so two
+ * students get different addresses and names and the grader can rebuild either from the ids alone.
+ */
+import type { AnyLab, Scenario } from '../../exercises/types.ts';
+import { Rng } from '../engine/sim.ts';
+import { LinuxHost } from '../machine/host.ts';
+import { HostSession } from '../machine/session.ts';
+import { Shell } from '../shell/shell.ts';
+
+export type Instance = { kind: 'canonical' } | { kind: 'personal'; assignment: string; student: string };
+
+/** FNV-1a over the UTF-8 of both ids, then a murmur finaliser: a stable 31-bit seed, never 0. */
+export function personalSeed(assignment: string, student: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(`${assignment}\u001f${student}`)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h & 0x7fffffff || 1;
+}
+
+/** The seed recorded in a submission: 0 for the canonical instance. */
+export function instanceSeed(instance: Instance): number {
+  return instance.kind === 'canonical' ? 0 : personalSeed(instance.assignment, instance.student);
+}
+
+export function instanceParams<P>(lab: { canonical: P; randomise(rng: Rng): P }, instance: Instance): P {
+  return instance.kind === 'canonical' ? lab.canonical : lab.randomise(new Rng(instanceSeed(instance)));
+}
+
+export interface OpenedLab {
+  lab: AnyLab;
+  params: unknown;
+  scenario: Scenario;
+  session: HostSession;
+  /** Kernel time (µs) when setup finished: a submission's timestamps count from here. */
+  start: number;
+}
+
+/** A shell in the root namespace of `session` (a terminal pane, or the hidden setup shell). */
+export function rootShell(session: HostSession, seed: number): Shell {
+  const root = session.host.kernel.root;
+  const { registry, fs } = session.context(root);
+  return new Shell({
+    fs,
+    registry,
+    clock: session.clock,
+    pid: session.host.spawn('-bash', root).pid,
+    seed,
+    env: { HOSTNAME: session.host.hostname },
+  });
+}
+
+/** Builds the instance's host and runs its setup; throws when the setup fails (a lab bug). */
+export async function openLab(lab: AnyLab, instance: Instance): Promise<OpenedLab> {
+  const params = instanceParams(lab, instance);
+  const scenario = lab.scenario(params);
+  const host = new LinuxHost({ seed: scenario.engineSeed, hostname: scenario.hostname });
+  const session = new HostSession({ host, seed: scenario.engineSeed });
+  const result = await rootShell(session, scenario.engineSeed).exec(scenario.setup);
+  if (result.exitCode !== 0 || result.stderr !== '')
+    throw new Error(`lab ${lab.id}: setup failed (status ${result.exitCode}): ${result.stderr.trim()}`);
+  for (const process of scenario.processes) {
+    const ns = host.kernel.named.get(process.netns);
+    if (!ns) throw new Error(`lab ${lab.id}: process ${process.pid} needs namespace ${process.netns}`);
+    host.spawn(process.command, ns, process.pid);
+  }
+  return { lab, params, scenario, session, start: host.kernel.clock.micros };
+}
