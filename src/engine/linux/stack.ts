@@ -238,8 +238,17 @@ export class NetStack {
         this.#tap(bridge, 'In', frame);
         this.#l2Deliver(bridge, frame);
       });
+    } else if (this.#promiscuous(bridge)) {
+      // A capture on the bridge puts it in promiscuous mode: frames between ports go up too.
+      this.#tap(bridge, 'In', frame);
     }
     this.#bridgeForward(bridge, port, frame);
+  }
+
+  /** Whether a capture listens on the device itself (tcpdump sets IFF_PROMISC; `-i any` does not). */
+  #promiscuous(link: Link): boolean {
+    for (const tap of this.taps) if (tap.ns === link.netns && tap.ifindex === link.ifindex) return true;
+    return false;
   }
 
   #isPortMac(bridge: BridgeLink, mac: Mac): boolean {
