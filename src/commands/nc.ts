@@ -6,7 +6,7 @@
 import type { Errno } from '../engine/linux/errors.ts';
 import { ERRNO } from '../engine/linux/errors.ts';
 import type { Kernel } from '../engine/linux/kernel.ts';
-import { serviceName } from '../engine/linux/netfilter/netdb.ts';
+import { serviceName, servicePort } from '../engine/linux/netfilter/netdb.ts';
 import type { NetNs } from '../engine/linux/netns.ts';
 import type { TcpSocket } from '../engine/linux/tcp.ts';
 import { formatIpv4, parseIpv4 } from '../engine/wire/addr.ts';
@@ -62,9 +62,10 @@ function parse(args: string[]): NcOptions | string {
       else if (flag === 'N') o.shutdown = true;
       else if (flag === 'k') o.keep = true;
       else if (flag === 'w') {
-        if (value === undefined || !/^\d+$/.test(value)) return `nc: timeout ${value ?? ''}: invalid\n`;
+        if (value === undefined || !/^\d+$/.test(value)) return `nc: timeout invalid: ${value ?? ''}\n`;
         o.timeoutMs = Number(value) * 1000;
-      } else if (flag === 'p') o.sourcePort = Number(value);
+      } else if (flag === 'p')
+        o.sourcePort = value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : Number.NaN;
       else if (takes || flag === '4' || flag === 'd' || flag === 'D' || flag === 'C') continue;
       else return `nc: invalid option -- '${flag}'\n${USAGE}`;
       if (takes) break;
@@ -97,7 +98,11 @@ export function* ncProgram(
     return 1;
   }
   const addr = parseIpv4(host);
-  const port = Number(portText);
+  const port = portNumber(portText, o.udp ? 'udp' : 'tcp');
+  if (typeof port === 'string') {
+    emit('stderr', port);
+    return 1;
+  }
   if (addr === null) {
     emit('stderr', `nc: getaddrinfo for host "${host}" port ${portText}: Temporary failure in name resolution\n`);
     return 1;
@@ -195,9 +200,13 @@ function* listen(
   spawner: ProcessSpawner,
 ): ToolProgram {
   const portText = o.sourcePort !== undefined ? String(o.sourcePort) : o.positional[o.positional.length - 1];
-  const port = Number(portText);
-  if (portText === undefined || !Number.isInteger(port)) {
+  if (portText === undefined) {
     emit('stderr', USAGE);
+    return 1;
+  }
+  const port = /^\d+$/.test(portText) ? Number(portText) : servicePort(portText, o.udp ? 'udp' : 'tcp');
+  if (port === undefined || port > 65535) {
+    emit('stderr', 'nc: getaddrinfo: Servname not supported for ai_socktype\n');
     return 1;
   }
   const bind =
@@ -253,4 +262,15 @@ function* listen(
     listener.close();
     kernel.processes.exit(process, 0);
   }
+}
+
+/** A port operand as openbsd nc reads it: a number in 1..65535 or a service name; else its message. */
+function portNumber(text: string, proto: 'tcp' | 'udp'): number | string {
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    if (n > 65535) return `nc: port number too large: ${text}\n`;
+    if (n < 1) return `nc: port number too small: ${text}\n`;
+    return n;
+  }
+  return servicePort(text, proto) ?? `nc: port number invalid: ${text}\n`;
 }

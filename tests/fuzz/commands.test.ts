@@ -10,13 +10,15 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { programTable } from '../../src/machine/programs.ts';
 import { toolTable } from '../../src/machine/tools.ts';
 import { explain, fuzzTool } from './fuzz.ts';
 import { setNestedTools } from './grammar.ts';
 import { MEMORY_HAZARDS } from './hazards.ts';
 import { buildHost } from './topology.ts';
 
-const TOOLS = [...toolTable().keys()].sort();
+// Every command on the PATH: the instant tools and the programs that run over time (ping, tcpdump, curl …).
+const TOOLS = [...new Set([...toolTable().keys(), ...programTable().keys()])].sort();
 const SEED = Number(process.env.FUZZ_SEED ?? 20260101);
 const CALLS = Math.max(10_000, Number(process.env.FUZZ_CALLS ?? 10_000));
 

@@ -6,7 +6,7 @@
  */
 import type { CommandOutput } from '../../src/commands/types.ts';
 import { LinuxHost } from '../../src/machine/host.ts';
-import { generate, Picker } from './grammar.ts';
+import { generate, grammarFor, Picker } from './grammar.ts';
 import { tooLong } from './hazards.ts';
 import { NAMESPACES, runStep, type Step, topologySteps } from './topology.ts';
 
@@ -232,6 +232,7 @@ export function fuzzTool(options: FuzzOptions): FuzzReport {
   const seen = new Map<string, Finding>();
   const outcomes = new Map<string, number>();
   let succeeded = 0;
+  const deep = grammarFor(tool).deep ?? ((result: { exitCode: number }) => result.exitCode === 0);
   for (let done = 0, round = 0; done < calls; round++) {
     const hostSeed = seed + round;
     const { host, history } = freshHost(hostSeed);
@@ -244,7 +245,7 @@ export function fuzzTool(options: FuzzOptions): FuzzReport {
       history.push(step);
       before += `\n${typed([step])}`;
       if (result) {
-        if (result.exitCode === 0) succeeded++;
+        if (deep(result)) succeeded++;
         const first = result.stderr.split('\n')[0]?.replace(/\d+/g, 'N').slice(0, 70) ?? '';
         outcomes.set(`${result.exitCode} ${first}`, (outcomes.get(`${result.exitCode} ${first}`) ?? 0) + 1);
       }

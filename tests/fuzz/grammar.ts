@@ -1027,7 +1027,58 @@ export interface Grammar {
   args: Gen;
   /** Standard input for tools that read it (restore scripts). */
   stdin?: Gen;
+  /**
+   * Whether a call got past argument parsing into the tool's real work (the depth the test asks of
+   * the grammar). Exit 0 by default; clients whose normal end here is a refused connection, and
+   * monitors that only end on Ctrl-C, say so.
+   */
+  deep?: (result: { exitCode: number; stdout: string; stderr: string }) => boolean;
 }
+
+// ---- clients, servers and monitors (programs that run over virtual time) ------------------------
+
+const tcpPort = alt(['80', '8080', '8000', '9000', '22', '1', '65535'], ['0', '65536', '-1', 'http', 'abc', '']);
+const urlTarget = alt(
+  seq(alt(GOOD_ADDRS), ':', tcpPort),
+  (p: Picker) => [
+    `http://${p.pick(GOOD_ADDRS)}:${p.pick(['80', '8000', '9000', '1'])}/${p.pick(['', 'index.html', 'hostname', '?a=1'])}`,
+  ],
+  (p: Picker) => [`${p.pick(GOOD_ADDRS)}:${p.pick(['80', '8000', '9000'])}`],
+  alt(GOOD_ADDRS, BAD_ADDRS, ODD, ['localhost', 'https://10.0.0.2/', 'ftp://x', 'http://', '']),
+);
+const curlOpts = some(
+  5,
+  '-s',
+  '-v',
+  '-sv',
+  '-I',
+  '-i',
+  '-f',
+  '-S',
+  seq('-m', alt(['1', '2', '0.5', '0', '-1', 'abc'])),
+  seq('--connect-timeout', alt(['1', '3', '0', 'abc'])),
+  seq('-o', alt(['/dev/null', '/tmp/out', ''])),
+  seq('-w', alt(['%{http_code}', '%{remote_ip}\\n', '%{bogus}'])),
+  seq('-X', alt(['GET', 'POST', 'HEAD', 'PUT'])),
+  seq('-H', alt(['Host: x', 'X-A: b', ''])),
+);
+const curl = alt(seq(curlOpts, urlTarget), seq(curlOpts, urlTarget, urlTarget), ['--version'], ['--help'], ['-V']);
+
+const nc = alt(
+  seq(alt(['-zv', '-z', '-vz', '-v', '-zvn', '-zv -w 1']), alt(GOOD_ADDRS, BAD_ADDRS), tcpPort),
+  seq('-w', alt(['1', '2', '0', 'abc']), alt(GOOD_ADDRS), tcpPort),
+  seq(alt(['-l', '-lk', '-lv']), opt(seq('-p', tcpPort)), opt(tcpPort)),
+  seq('-u', alt(['-zv', '-z', '-v']), alt(GOOD_ADDRS), tcpPort),
+  alt(['-h'], ['-N'], ['-n'], ODD),
+);
+
+const python3 = alt(
+  seq('-m', 'http.server', opt(tcpPort, 0.7), opt(seq('--bind', alt(GOOD_ADDRS, BAD_ADDRS)), 0.4)),
+  seq('-m', alt(['http.server', 'SimpleHTTPServer', 'json.tool', 'nosuchmodule', ''])),
+  alt(['-V'], ['--version'], ['-c'], ['-c', 'print(1)'], ['script.py'], ODD),
+);
+
+const xtablesMonitor = alt(['--trace'], ['-t'], ['-t', '-4'], ['-4', '--trace'], ['-e'], ['-6'], ['-h'], ODD);
 
 const GRAMMARS: [RegExp, Grammar][] = [
   [/^ip$/, { args: ip }],
@@ -1046,6 +1097,10 @@ const GRAMMARS: [RegExp, Grammar][] = [
   [/^route$/, { args: route }],
   [/^cat$/, { args: cat, stdin: (p) => [p.pick(ALL_WORDS)] }],
   [/^nsenter$/, { args: nsenter }],
+  [/^curl$/, { args: curl, deep: (r) => r.exitCode === 0 || r.exitCode === 7 || r.exitCode === 28 }],
+  [/^nc$/, { args: nc, deep: (r) => r.exitCode === 0 || /connect to .* (failed|succeeded)/.test(r.stderr) }],
+  [/^python3$/, { args: python3, deep: (r) => /Serving HTTP on/.test(r.stdout + r.stderr) }],
+  [/^xtables-monitor$/, { args: xtablesMonitor, deep: (r) => r.exitCode === 130 }],
 ];
 
 const GENERIC_WORDS: readonly string[] = [
