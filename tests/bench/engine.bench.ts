@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 import type { CommandOutput } from '../../src/commands/types.ts';
 import type { VxlanLink } from '../../src/engine/linux/links.ts';
 import type { NetNs } from '../../src/engine/linux/netns.ts';
+import { listenFor, nginxHandler, serveHttp } from '../../src/engine/linux/servers.ts';
 import { LinuxHost } from '../../src/machine/host.ts';
 import type { BenchContext } from './run.ts';
 
@@ -207,6 +208,41 @@ function benchPings(ctx: BenchContext, label: string, cluster: Cluster): void {
   ctx.report(`${label}:   first ping of a pair (ARP on the way), median`, percentile(cold, 50), 'ms');
 }
 
+/** An HTTP request and its response between pods on different nodes: curl against a served pod. */
+function benchHttp(ctx: BenchContext, label: string, cluster: Cluster): void {
+  const { host } = cluster;
+  const pairs = crossNodePairs(cluster.pods).slice(0, 50);
+  const servers = new Set<string>();
+  for (const [, to] of pairs) {
+    if (servers.has(to.name)) continue;
+    const ns = host.kernel.named.get(to.name) as NetNs;
+    const listener = listenFor(host.kernel, { ns, addr: 0, port: 80 });
+    if (typeof listener === 'string') throw new Error(`listen in ${to.name}: ${listener}`);
+    serveHttp(listener, nginxHandler);
+    servers.add(to.name);
+  }
+  const curl = ([from, to]: [Pod, Pod]) =>
+    host.run(
+      ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `http://${to.ip}/`],
+      host.kernel.named.get(from.name) as NetNs,
+    );
+  let failed = 0;
+  let sample = '';
+  const times = timeRuns(PING_RUNS, (i) => {
+    const result = curl(pairs[i % pairs.length] as [Pod, Pod]);
+    if (result.exitCode !== 0 || result.stdout !== '200') {
+      failed++;
+      sample ||= `${result.exitCode} ${result.stdout}${result.stderr}`.slice(0, 80);
+    }
+  });
+  const note =
+    failed > 0
+      ? `${failed} of ${PING_RUNS} requests FAILED, e.g. ${sample}`
+      : 'TCP handshake, GET, response, close; target < 1 ms';
+  ctx.report(`${label}: curl pod to pod across nodes (HTTP 200), median`, percentile(times, 50), 'ms', note);
+  ctx.report(`${label}:   p99`, percentile(times, 99), 'ms');
+}
+
 /** What each tool is asked on a node; tools not listed here run with no arguments. */
 const INSPECTIONS: Record<string, string[][]> = {
   ip: [
@@ -304,6 +340,8 @@ export default function (ctx: BenchContext) {
     );
     gc();
     benchPings(ctx, label, cluster);
+    gc();
+    benchHttp(ctx, label, cluster);
     gc();
     benchInspections(ctx, label, cluster, gc);
   }
