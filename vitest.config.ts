@@ -8,6 +8,7 @@ export default defineConfig({
       'tests/unit/**/*.test.ts',
       'tests/kernel/**/*.test.ts',
       'tests/fuzz/**/*.test.ts',
+      'tests/seeds/**/*.test.ts',
     ],
     environment: 'node',
     // Kernel differential tests mutate real network namespaces; keep files from racing each other.

@@ -3,6 +3,7 @@
  * and the site find labs through this module only. The engine never imports anything from exercises/.
  */
 import type { Locale } from '../src/ui/i18n/t.ts';
+import { clusterIpAffinity } from './clusterip-affinity/lab.ts';
 import { netnsVeth } from './netns-veth/lab.ts';
 import type { AnyLab } from './types.ts';
 
@@ -16,7 +17,7 @@ export interface LabSummary {
   chapter: string;
 }
 
-export const labDefinitions: readonly AnyLab[] = [netnsVeth];
+export const labDefinitions: readonly AnyLab[] = [netnsVeth, clusterIpAffinity];
 
 export const labs: readonly LabSummary[] = labDefinitions.map(({ id, title, seeds, chapter }) => ({
   id,

@@ -3,6 +3,7 @@
  * namespaces), how a personal instance varies it, its tasks with hints and checks, its strings per
  * locale and a reference solution. The grader (src/grader) runs labs; the engine knows nothing of them.
  */
+import type { KindCluster } from '../src/engine/k8s/cluster/kind.ts';
 import type { Link } from '../src/engine/linux/links.ts';
 import type { NetNs } from '../src/engine/linux/netns.ts';
 import type { WireEvent } from '../src/engine/linux/stack.ts';
@@ -19,6 +20,11 @@ export interface Scenario {
   setup: string;
   /** Processes that hold a named namespace (a pod's pause container), for `nsenter -t PID`. */
   processes: { pid: number; command: string; netns: string }[];
+  /**
+   * A kind cluster to build instead (the text of a scenario file, see exercises/scenarios): the
+   * learner's shells open on its lab machine, and `setup` and `processes` must be empty.
+   */
+  cluster?: string;
 }
 
 /** One command the learner's shells executed (nested ones too: `ip netns exec X ip a` gives two). */
@@ -53,6 +59,8 @@ export interface World<P> {
   params: P;
   host: LinuxHost;
   observed: Observations;
+  /** The kind cluster, when the scenario builds one: its API objects and nodes. */
+  cluster?: KindCluster;
 }
 
 /** Fills a string's `{name}` placeholders. */
@@ -69,8 +77,12 @@ interface CheckBase {
 /** The learner types a value; it is compared with one computed from the engine when they answer. */
 export interface AnswerCheck<P> extends CheckBase {
   kind: 'answer';
-  /** How answers compare: one IPv4 address, or an interface name (an `@ifN` suffix is ignored). */
-  compare: 'ipv4' | 'ifname';
+  /**
+   * How answers compare: one IPv4 address; an interface name (an `@ifN` suffix is ignored); a name
+   * (a chain, a node: exact, surrounding quotes and a trailing colon ignored); or a number (a
+   * decimal or a fraction such as `1/3`, equal to an expected one within 0.0005).
+   */
+  compare: 'ipv4' | 'ifname' | 'name' | 'number';
   /** The accepted values, computed from the world; empty when the state has none. */
   expected(world: World<P>): string[];
 }

@@ -27,7 +27,17 @@ const UNREACH: Record<number, string> = {
   1: 'Destination Host Unreachable',
   2: 'Destination Protocol Unreachable',
   3: 'Destination Port Unreachable',
+  5: 'Source Route Failed',
+  6: 'Destination Net Unknown',
+  7: 'Destination Host Unknown',
+  8: 'Source Host Isolated',
+  9: 'Destination Net Prohibited',
+  10: 'Destination Host Prohibited',
+  11: 'Destination Net Unreachable for Type of Service',
+  12: 'Destination Host Unreachable for Type of Service',
   13: 'Packet filtered',
+  14: 'Precedence Violation',
+  15: 'Precedence Cutoff',
 };
 
 function parse(args: string[]): PingOptions | string {
@@ -110,6 +120,7 @@ export function* pingProgram(
   const rtts: number[] = [];
   let errors = 0;
   let transmitted = 0;
+  const refused = new Set<number>();
   const start = kernel.clock.micros;
   let lastSend = start;
 
@@ -134,6 +145,9 @@ export function* pingProgram(
       const text =
         icmp.type === 11 ? 'Time to live exceeded' : (UNREACH[icmp.code] ?? `Dest Unreachable, Bad Code: ${icmp.code}`);
       if (!parsed.quiet) emit('stdout', `From ${formatIpv4(packet.src)} icmp_seq=${quoted.seq} ${text}\n`);
+      // A probe that netfilter rejected on the way out: sendmsg failed with EPERM, and ping reports
+      // that once the error queue gave it the ICMP error (a silent drop prints nothing).
+      if (refused.delete(quoted.seq)) emit('stderr', 'ping: sendmsg: Operation not permitted\n');
       return true;
     }
     return false;
@@ -149,7 +163,9 @@ export function* pingProgram(
       lastSend = kernel.clock.micros;
       sentAt.set(seq, lastSend);
       transmitted++;
-      kernel.stack.ipOutput(ns, echo(kernel, id, dst, seq, kernel.rng.int(0, 0xffff), parsed));
+      if (kernel.stack.ipOutput(ns, echo(kernel, id, dst, seq, kernel.rng.int(0, 0xffff), parsed)) === 'EPERM') {
+        refused.add(seq);
+      }
       const answered = () => rtts.length + errors >= transmitted;
       if (seq < limit) {
         if (yield { until: Math.min(lastSend + interval, deadline), paced: true }) break;

@@ -4,7 +4,9 @@
  * students get different addresses and names and the grader can rebuild either from the ids alone.
  */
 import type { AnyLab, Scenario } from '../../exercises/types.ts';
+import type { KindCluster } from '../engine/k8s/cluster/kind.ts';
 import { Rng } from '../engine/sim.ts';
+import { KindLab } from '../machine/contexts.ts';
 import { LinuxHost } from '../machine/host.ts';
 import { HostSession } from '../machine/session.ts';
 import { Shell } from '../shell/shell.ts';
@@ -40,6 +42,8 @@ export interface OpenedLab {
   params: unknown;
   scenario: Scenario;
   session: HostSession;
+  /** The kind cluster, when the scenario builds one. */
+  cluster?: KindCluster;
   /** Kernel time (µs) when setup finished: a submission's timestamps count from here. */
   start: number;
 }
@@ -58,12 +62,28 @@ export function rootShell(session: HostSession, seed: number): Shell {
   });
 }
 
-/** Builds the instance's host and runs its setup; throws when the setup fails (a lab bug). */
-export async function openLab(lab: AnyLab, instance: Instance): Promise<OpenedLab> {
+/** An instance's host before its setup ran: what a live page builds first, to attach its terminals. */
+export interface BuiltLab {
+  lab: AnyLab;
+  params: unknown;
+  scenario: Scenario;
+  session: HostSession;
+}
+
+/** Builds the instance's host and session; `paced` for a live page (ping's interval takes real time). */
+export function buildLab(lab: AnyLab, instance: Instance, options: { paced?: boolean } = {}): BuiltLab {
   const params = instanceParams(lab, instance);
   const scenario = lab.scenario(params);
+  if (scenario.cluster !== undefined) throw new Error(`lab ${lab.id}: a cluster scenario opens with openLab`);
   const host = new LinuxHost({ seed: scenario.engineSeed, hostname: scenario.hostname });
-  const session = new HostSession({ host, seed: scenario.engineSeed });
+  const session = new HostSession({ host, seed: scenario.engineSeed, paced: options.paced === true });
+  return { lab, params, scenario, session };
+}
+
+/** Runs a built instance's setup and starts its processes; throws when the setup fails (a lab bug). */
+export async function setUpLab(built: BuiltLab): Promise<OpenedLab> {
+  const { lab, scenario, session } = built;
+  const host = session.host;
   const result = await rootShell(session, scenario.engineSeed).exec(scenario.setup);
   if (result.exitCode !== 0 || result.stderr !== '')
     throw new Error(`lab ${lab.id}: setup failed (status ${result.exitCode}): ${result.stderr.trim()}`);
@@ -72,5 +92,18 @@ export async function openLab(lab: AnyLab, instance: Instance): Promise<OpenedLa
     if (!ns) throw new Error(`lab ${lab.id}: process ${process.pid} needs namespace ${process.netns}`);
     host.spawn(process.command, ns, process.pid);
   }
-  return { lab, params, scenario, session, start: host.kernel.clock.micros };
+  return { ...built, start: host.kernel.clock.micros };
+}
+
+/** Builds the instance's host and runs its setup; throws when the setup fails (a lab bug). */
+export async function openLab(lab: AnyLab, instance: Instance): Promise<OpenedLab> {
+  const params = instanceParams(lab, instance);
+  const scenario = lab.scenario(params);
+  if (scenario.cluster !== undefined) {
+    const kind = KindLab.open(scenario.cluster, { seed: scenario.engineSeed });
+    await kind.prepare();
+    const { session, cluster, host } = kind;
+    return { lab, params, scenario, session, cluster, start: host.kernel.clock.micros };
+  }
+  return setUpLab(buildLab(lab, instance));
 }

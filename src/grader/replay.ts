@@ -7,10 +7,10 @@
  * waits for it, as a terminal's type-ahead does, but at most a grace period before it gets Ctrl-C;
  * so do commands still running when the log ends, as when a learner submits with a capture open.
  */
-import type { AnyLab, LogEvent, Observations, World } from '../../exercises/types.ts';
+import type { LogEvent, Observations, World } from '../../exercises/types.ts';
 import type { Shell } from '../shell/shell.ts';
 import type { Writer } from '../shell/stream.ts';
-import { compareAnswer } from './answers.ts';
+import { type GivenAnswer, judgeAnswer } from './answers.ts';
 import { type OpenedLab, rootShell } from './instance.ts';
 import { observe } from './observe.ts';
 
@@ -19,12 +19,7 @@ const GRACE_MICROS = 30_000_000;
 /** Turns of the event loop a command gets to reach its first wait before the replay moves on. */
 const HOLD_TURNS = 8;
 
-export interface GivenAnswer {
-  value: string;
-  ok: boolean;
-  /** The values the engine held at that moment (empty for a choice). */
-  expected: string[];
-}
+export type { GivenAnswer } from './answers.ts';
 
 export interface Replayed {
   world: World<unknown>;
@@ -43,15 +38,12 @@ interface Slot {
 
 const discard: Writer = { write: () => {} };
 
-function checkOf(lab: AnyLab, task: string, check: string) {
-  return lab.tasks.find((t) => t.id === task)?.checks.find((c) => c.id === check);
-}
-
 export async function replay(opened: OpenedLab, log: readonly LogEvent[]): Promise<Replayed> {
   const { lab, session, start, params } = opened;
   const clock = session.clock;
   const observed: Observations = observe(session, start);
   const world: World<unknown> = { params, host: session.host, observed };
+  if (opened.cluster) world.cluster = opened.cluster;
   const answers = new Map<string, GivenAnswer>();
   let hints = 0;
 
@@ -111,13 +103,8 @@ export async function replay(opened: OpenedLab, log: readonly LogEvent[]): Promi
         hints++;
         break;
       case 'answer': {
-        const check = checkOf(lab, event.task, event.check);
-        const key = `${event.task}/${event.check}`;
-        if (check?.kind === 'answer') {
-          const expected = check.expected(world);
-          answers.set(key, { value: event.value, expected, ok: compareAnswer(check.compare, event.value, expected) });
-        } else if (check?.kind === 'choice')
-          answers.set(key, { value: event.value, expected: [], ok: event.value === check.correct });
+        const given = judgeAnswer(lab, world, event.task, event.check, event.value);
+        if (given) answers.set(`${event.task}/${event.check}`, given);
         break;
       }
     }

@@ -8,6 +8,7 @@
  */
 import { type CriSandbox, runCrictl } from '../commands/crictl/index.ts';
 import { type ExecRequest, runDocker } from '../commands/docker/index.ts';
+import { runIpset } from '../commands/ipset/index.ts';
 import { runIptablesRestore } from '../commands/iptables/restore.ts';
 import { runKubectl } from '../commands/kubectl/index.ts';
 import type { DockerContainer } from '../engine/k8s/cluster/docker.ts';
@@ -108,6 +109,10 @@ export class KindLab {
           if (out.exitCode !== 0) throw new Error(`loading rules into a node failed: ${out.stderr}`);
         },
         spawn: (command, ns) => this.#spawn(command, ns),
+        ipsetRestore: (ns, text) => {
+          const out = runIpset(['-exist', 'restore'], { sets: ns.ipsets, now: kernel.clock.millis, stdin: text });
+          if (out.exitCode !== 0) throw new Error(`loading ipsets into a node failed: ${out.stderr}`);
+        },
       },
       times.now,
     );

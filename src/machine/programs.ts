@@ -9,7 +9,6 @@ import { pingProgram } from '../commands/ping.ts';
 import type { ToolEmit, ToolProgram } from '../commands/types.ts';
 import { xtablesMonitorProgram } from '../commands/xtables-monitor.ts';
 import { NetfilterHooks } from '../engine/linux/nf-hooks.ts';
-import { nextMacrotask } from '../shell/clock.ts';
 import type { CommandContext } from '../shell/types.ts';
 import { tcpdumpProgram } from './capture.ts';
 import type { KernelClock } from './clock.ts';
@@ -69,7 +68,9 @@ export async function driveProgram(
   start: (emit: ToolEmit) => ToolProgram,
   options: { client?: boolean } = {},
 ): Promise<number> {
-  if (options.client) await nextMacrotask();
+  // A wait due now, not a bare macrotask: the clock sees a waiter, so it cannot jump to another
+  // pane's deadline while the client is starting (a loop of curls would otherwise lose time).
+  if (options.client) await clock.waitFor(clock.micros);
   const out = new OrderedWriter(ctx);
   const program = start((stream, text) => out.write(stream, text));
   try {

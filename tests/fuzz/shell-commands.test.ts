@@ -29,9 +29,10 @@ async function fuzzShellCommand(command: string, seed: number): Promise<{ ran: n
     const { args } = generate(command === 'ip netns exec' ? 'nsenter' : command, picker);
     const words = command === 'ip netns exec' ? ['ip', 'netns', 'exec', ...args.slice(-3)] : [command, ...args];
     const line = words.map(quote).join(' ');
-    let out = '';
-    const sink = { write: (text: string) => void (out += text) };
+    const chunks: string[] = [];
+    const sink = { write: (text: string) => void chunks.push(text) };
     const status = await session.shell.run(line, { stdout: sink, stderr: sink });
+    const out = chunks.join('');
     expect(Number.isInteger(status), line).toBe(true);
     const typed = line.match(LEAK)?.[0];
     const leak = out.match(LEAK)?.[0];

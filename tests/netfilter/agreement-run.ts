@@ -30,6 +30,9 @@ export interface CaseResult {
   agree: boolean;
   /** The masked kernel (-) and engine (+) transcripts of the scenario, as a diff (empty if equal). */
   diff: string;
+  /** The masked transcripts themselves. */
+  kernel: string;
+  engine: string;
   /** The scenario's lines of the batch script, to replay it. */
   script: string;
 }
@@ -196,6 +199,8 @@ export async function runBatch(seeds: readonly number[], options: BatchOptions =
       aspects,
       agree,
       diff: agree ? '' : lineDiff(kText, eText),
+      kernel: kText,
+      engine: eText,
       script: script(steps.filter((s) => s.scenario === j || s.aspect === 'wait')),
     };
   });

@@ -1,5 +1,5 @@
 /**
- * `npx node tests/netfilter/agreement.ts [N] [--from SEED] [--batch B] [--l4] [--show K]`: runs N
+ * `npx node tests/netfilter/agreement.ts [N] [--from SEED] [--batch B] [--l4] [--show K] [--full]`: runs N
  * generated scenarios (seeds SEED … SEED+N-1) on the real kernel and on the engine and prints the
  * agreement rate, overall and per aspect, with the diffs of the first K disagreements. Needs root.
  */
@@ -55,5 +55,6 @@ if (failing.length > 0) console.log(`disagreeing seeds: ${failing.map((r) => r.s
 for (const r of failing.slice(0, show)) {
   const which = ASPECTS.filter((a) => !r.aspects[a]).join(', ');
   console.log(`\n=== seed ${r.seed}: ${which} (- kernel, + engine)\n${r.diff}`);
+  if (process.argv.includes('--full')) console.log(`--- kernel\n${r.kernel}\n--- engine\n${r.engine}`);
 }
 process.exit(failing.length === 0 ? 0 : 1);

@@ -48,7 +48,8 @@ export function resolveOutput(ns: NetNs, dst: Ipv4, opts: { src?: Ipv4; oif?: Li
   if (route.type === 'local' || route.type === 'broadcast') {
     const lo = ns.linkByName('lo');
     const dev = route.type === 'local' ? lo : ns.links.get(route.dev ?? -1);
-    if (!dev || (route.type === 'local' && !dev.adminUp)) fail('ENETUNREACH');
+    // A local address on a device that is up stays routable with lo down (the packet is lost on lo).
+    if (!dev || (route.type === 'local' && !dev.adminUp && route.dev === dev.ifindex)) fail('ENETUNREACH');
     const src = opts.src ?? (route.type === 'local' ? dst : (route.prefsrc ?? ns.selectSource(dev, dst, SCOPE.link)));
     return { route, dev, src, cacheFlags: route.type === 'local' ? ['local'] : ['local', 'brd'] };
   }

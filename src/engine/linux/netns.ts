@@ -30,6 +30,7 @@ import type { Kernel } from './kernel.ts';
 import { type BridgeLink, emptyStats, type Link, type LinkKind, type VethLink } from './links.ts';
 import { ConntrackTable } from './netfilter/conntrack/conntrack-table.ts';
 import { IpsetTable } from './netfilter/ipset/ipset-table.ts';
+import { ipsetLookup } from './netfilter/ipset/lookup.ts';
 import { createNetfilterState } from './netfilter/state.ts';
 import type { NetfilterState } from './netfilter/types.ts';
 
@@ -131,6 +132,7 @@ export class NetNs {
     this.ipsets = new IpsetTable(() => kernel.rng.int(0, 0xffffffff));
     this.conntrack = new ConntrackTable();
     this.netfilter = createNetfilterState();
+    this.netfilter.ipset = ipsetLookup(this.ipsets, () => kernel.clock.millis);
     this.devConf.set('all', { ...DEFAULT_DEV_CONF });
     this.devConf.set('default', { ...DEFAULT_DEV_CONF });
     this.createLink('loopback', 'lo', { mtu: 65536, mac: '00:00:00:00:00:00', qdiscWhenUp: 'noqueue' });

@@ -10,6 +10,7 @@
  *   POSTROUTING mangle → nat (SNAT) → confirm
  */
 import { formatIpv4, type Ipv4 } from '../wire/addr.ts';
+import { ipv4TotalLength } from '../wire/encode.ts';
 import { type EthernetFrame, IPPROTO_ICMP, type Ipv4Packet } from '../wire/packet.ts';
 import { RT_TABLE } from './fib.ts';
 import type { Kernel } from './kernel.ts';
@@ -22,6 +23,8 @@ import type { HookResult, NfHook, PacketHooks } from './stack.ts';
 
 /** What the kernel keeps on the sk_buff between hooks. */
 interface PacketState {
+  /** The namespace the state belongs to: crossing into another one scrubs it (skb_scrub_packet). */
+  ns: NetNs;
   ct: CtVerdict | null;
   mark: number;
   /** The nftrace id once a TRACE rule marked the packet. */
@@ -100,8 +103,8 @@ export class NetfilterHooks implements PacketHooks {
     if (nf.tables.size === 0 && !tracking) return { verdict: 'accept', packet };
     const now = this.#kernel.clock.millis;
     let state = this.#packets.get(packet);
-    if (!state) {
-      state = { ct: null, mark: 0, l2: this.#kernel.stack.linkHeaderOf(packet) };
+    if (state?.ns !== ns) {
+      state = { ns, ct: null, mark: 0, l2: this.#kernel.stack.linkHeaderOf(packet) };
       this.#packets.set(packet, state);
     }
     let current = packet;
@@ -109,7 +112,7 @@ export class NetfilterHooks implements PacketHooks {
       // Conntrack runs after raw, before mangle (priority -200), on the first hook a packet meets.
       if (table === 'mangle' && (hook === 'PREROUTING' || hook === 'OUTPUT') && tracking && !state.ct) {
         state.ct = ns.conntrack.track(ctPacket(current), now);
-        if (state.ct.state === 'INVALID' && !state.ct.entry) state.ct = null;
+        if (!state.ct.entry) state.ct = this.#errorOf(ns, current) ?? state.ct;
       }
       if (table === 'nat') {
         current = this.#nat(ns, hook, current, state, inDev, outDev);
@@ -122,11 +125,33 @@ export class NetfilterHooks implements PacketHooks {
         return reject ? { verdict: 'reject', packet: current, reject } : { verdict: 'drop', packet: current };
       }
     }
-    if ((hook === 'POSTROUTING' || hook === 'INPUT') && state.ct?.entry && !state.ct.entry.confirmed) {
-      if (!ns.conntrack.confirm(state.ct.entry, now)) return { verdict: 'drop', packet: current };
+    // Only a packet in the original direction confirms its connection (a RELATED error does not).
+    const ct = state.ct;
+    if (
+      (hook === 'POSTROUTING' || hook === 'INPUT') &&
+      ct?.entry &&
+      !ct.entry.confirmed &&
+      ct.dir === 'original' &&
+      ct.state !== 'RELATED'
+    ) {
+      if (!ns.conntrack.confirm(ct.entry, now)) return { verdict: 'drop', packet: current };
     }
     this.#packets.set(current, state);
     return { verdict: 'accept', packet: current };
+  }
+
+  /**
+   * An ICMP error this host makes about a packet it tracked (REJECT, no route, TTL) is RELATED to
+   * that packet's connection even before the connection is confirmed, as the kernel attaches the
+   * packet's conntrack to the error it sends.
+   */
+  #errorOf(ns: NetNs, packet: Ipv4Packet): CtVerdict | null {
+    const icmp = packet.payload;
+    if (icmp.kind !== 'icmp' || !icmp.quoted) return null;
+    const about = this.#packets.get(icmp.quoted);
+    const ct = about?.ns === ns ? about.ct : null;
+    if (!ct?.entry) return null;
+    return { entry: ct.entry, dir: ct.dir === 'original' ? 'reply' : 'original', state: 'RELATED' };
   }
 
   #eval(
@@ -222,6 +247,11 @@ export class NetfilterHooks implements PacketHooks {
         if (result.nat) this.#bind(ns, entry, result.nat, packet, outDev);
       }
     }
+    // An ICMP error RELATED to the connection is rewritten only where the connection is NATed in
+    // this manipulation (nf_nat_icmp_reply_translation's status bit); otherwise it keeps its addresses.
+    if (ct.state === 'RELATED' && !((manip === 'src') === (ct.dir === 'original') ? entry.srcNat : entry.dstNat)) {
+      return packet;
+    }
     const target = ns.conntrack.rewrite(entry, ct.dir);
     const next =
       manip === 'dst'
@@ -277,7 +307,8 @@ export class NetfilterHooks implements PacketHooks {
       mark: state.mark,
       ttl: packet.ttl,
       length: totalLength(packet),
-      ctState: ct ? ct.state : 'UNTRACKED',
+      // Before conntrack has run (raw) or when it does not run, a packet has no entry: INVALID.
+      ctState: ct ? ct.state : 'INVALID',
       ctDnat: ct?.entry?.dstNat,
       ctSnat: ct?.entry?.srcNat,
       ctOrigSrc: ct?.entry?.orig.src,
@@ -369,18 +400,11 @@ function ctPacket(packet: Ipv4Packet): CtPacket {
 
 function totalLength(packet: Ipv4Packet): number {
   const payload = packet.payload;
-  switch (payload.kind) {
-    case 'icmp':
-      return 28 + payload.data.length;
-    case 'tcp':
-      return 40 + payload.data.length;
-    case 'udp':
-      return 28;
-    case 'ipv4':
-      return 20 + totalLength(payload);
-    case 'raw':
-      return 20 + payload.bytes.length;
+  // An ICMP error quotes as much of the packet it is about as fits in 576 bytes (icmp_send).
+  if (payload.kind === 'icmp' && payload.quoted) {
+    return 28 + payload.data.length + Math.min(totalLength(payload.quoted), 548);
   }
+  return ipv4TotalLength(packet);
 }
 
 /** A copy of the packet with new addresses and ports. (ICMP ids are never remapped here.) */

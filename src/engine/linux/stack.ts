@@ -20,6 +20,7 @@ import {
 } from '../wire/packet.ts';
 import { type Errno, KernelError } from './errors.ts';
 import { RT_TABLE, SCOPE } from './fib.ts';
+import { icmpErrorAllowed, routeErrorAllowed } from './icmp-limits.ts';
 import type { Kernel } from './kernel.ts';
 import type { BridgeLink, IpipLink, Link, VxlanLink } from './links.ts';
 import { resolveOutput } from './lookup.ts';
@@ -543,7 +544,7 @@ export class NetStack {
     }
     let out: Ipv4Packet = packet.src === 0 ? { ...packet, src: resolved.src ?? 0 } : packet;
     const local = this.#hook(ns, 'OUTPUT', out, undefined, resolved.dev);
-    if (local.verdict === 'reject' && local.reject)
+    if (local.verdict === 'reject' && local.reject && !kernelIcmp(out))
       this.#icmpError(ns, out, local.reject.type, local.reject.code, resolved.dev);
     if (local.verdict !== 'accept') return 'EPERM';
     out = local.packet;
@@ -556,7 +557,7 @@ export class NetStack {
       }
     }
     const post = this.#hook(ns, 'POSTROUTING', out, undefined, resolved.dev);
-    if (post.verdict === 'reject' && post.reject)
+    if (post.verdict === 'reject' && post.reject && !kernelIcmp(out))
       this.#icmpError(ns, out, post.reject.type, post.reject.code, resolved.dev);
     if (post.verdict !== 'accept') return 'EPERM';
     out = post.packet;
@@ -617,7 +618,8 @@ export class NetStack {
       const errno = error instanceof KernelError ? error.errno : 'ENETUNREACH';
       const code = { ENETUNREACH: 0, EHOSTUNREACH: 1, EACCES: 13 }[errno as string];
       this.#note(ns, 'drop', inDev.name, code === undefined ? 'dropped: blackhole route' : 'dropped: no route');
-      if (code !== undefined) this.#icmpError(ns, packet, 3, code, inDev);
+      if (code !== undefined && routeErrorAllowed(ns, packet.src, this.kernel.clock.millis))
+        this.#icmpError(ns, packet, 3, code, inDev);
       return;
     }
     if (packet.ttl <= 1) {
@@ -699,8 +701,13 @@ export class NetStack {
   /** Sends an ICMP error about `about` back to its source (never about ICMP errors). */
   #icmpError(ns: NetNs, about: Ipv4Packet, type: number, code: number, dev: Link): void {
     if (about.payload.kind === 'icmp' && about.payload.type !== 8 && about.payload.type !== 0) return;
-    const src = ns.isLocalAddress(about.src) ? about.src : ns.selectSource(dev, about.src, SCOPE.link);
-    if (src === undefined) return;
+    // icmp_send answers from the address the packet was for when it was for this host.
+    const src = ns.isLocalAddress(about.dst)
+      ? about.dst
+      : ns.isLocalAddress(about.src)
+        ? about.src
+        : ns.selectSource(dev, about.src, SCOPE.link);
+    if (src === undefined || !icmpErrorAllowed(ns, about.src, type, code, this.kernel.clock.millis)) return;
     const error: IcmpMessage = { kind: 'icmp', type, code, id: 0, seq: 0, data: new Uint8Array(0), quoted: about };
     const packet: Ipv4Packet = {
       kind: 'ipv4',
@@ -716,4 +723,12 @@ export class NetStack {
     // Errors about our own packets too go out through OUTPUT and come back over lo (lost if it is down).
     this.ipOutput(ns, packet);
   }
+}
+
+/**
+ * The kernel's own ICMP messages (echo replies, errors) go out under the ICMP socket's lock, so a
+ * REJECT on their way out cannot send an error about them (icmp_xmit_lock is a trylock).
+ */
+function kernelIcmp(packet: Ipv4Packet): boolean {
+  return packet.payload.kind === 'icmp' && packet.payload.type !== 8;
 }

@@ -113,6 +113,11 @@ export function createTerminalMachine(options: MachineOptions = {}): TerminalMac
     paced: options.paced ?? true,
     interactive: true,
   });
+  return sessionMachine(session, seed);
+}
+
+/** A terminal machine on an existing session (a lab's instance); `seed` seeds the panes' shells. */
+export function sessionMachine(session: HostSession, seed: number): TerminalMachine {
   const { host, clock } = session;
   const kernel = host.kernel;
   return {

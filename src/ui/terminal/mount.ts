@@ -8,7 +8,7 @@ import '@xterm/xterm/css/xterm.css';
 import type { Terminal } from '@xterm/xterm';
 import './terminal.css';
 import type { TerminalConfig } from './config.ts';
-import { createTerminalMachine, type PaneContext } from './machine.ts';
+import { createTerminalMachine, type PaneContext, type TerminalMachine } from './machine.ts';
 import { PaneView } from './pane-view.ts';
 import {
   fingerprint,
@@ -37,6 +37,22 @@ export interface TerminalApi {
   save(): void;
   /** A pane's xterm.js terminal (benchmarks feed it input and time its rendering). */
   xterm(pane?: string): Terminal | undefined;
+  /** The workspace: panes, their shells and the log (a lab records what the learner does). */
+  workspace(): Workspace;
+  /** What the Reset button does: a fresh machine, the saved state forgotten. */
+  reset(): Promise<void>;
+  /** Stops saving, for good (the page reloads with other saved state). */
+  stopSaving(): void;
+}
+
+/** What an embedding island (a lab) changes: the machine the panes run on, and what Reset does. */
+export interface MountOptions {
+  /** Builds the machine at each (re)start; the default is a fresh host from the config's seed. */
+  machine?: () => TerminalMachine;
+  /** Called after every start, restore or reset, with the new workspace (a lab watches it). */
+  onBoot?: (workspace: Workspace) => void;
+  /** Called after a reset has started a fresh machine (a lab resets its tasks with it). */
+  onReset?: () => void;
 }
 
 const SCREEN_READER_KEY = 'packet-lab:terminal:screen-reader';
@@ -74,6 +90,7 @@ function slug(name: string, taken: (id: string) => boolean): string {
 export async function mount(
   root: HTMLElement & { terminal?: TerminalApi },
   config: TerminalConfig,
+  options: MountOptions = {},
 ): Promise<TerminalApi> {
   const { labels } = config;
   const store = storage();
@@ -112,6 +129,8 @@ export async function mount(
   let nextPane = 1;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let booted = false;
+  /** False once the page is about to reload with other saved state. */
+  let saving = true;
 
   const view = (id?: string) => views.find((v) => v.pane.spec.id === (id ?? active));
 
@@ -119,7 +138,7 @@ export async function mount(
     clearTimeout(saveTimer);
     saveTimer = undefined;
     // Until a restore has finished, the workspace holds only part of the saved log.
-    if (!store || !booted) return;
+    if (!store || !booted || !saving) return;
     const state: SavedTerminal = { version: 1, fingerprint: print, ...ws.snapshot(), active, layout, nextPane };
     saveTerminal(store, key, state);
   };
@@ -248,7 +267,8 @@ export async function mount(
     booted = false;
     root.dataset.state = saved ? 'restoring' : 'starting';
     status.textContent = saved ? labels.restoring : '';
-    ws = new Workspace(createTerminalMachine({ seed: config.seed, hostname: config.hostname }), {
+    const machine = options.machine?.() ?? createTerminalMachine({ seed: config.seed, hostname: config.hostname });
+    ws = new Workspace(machine, {
       setup: config.setup,
       panes: specs,
     });
@@ -271,6 +291,7 @@ export async function mount(
     renderLayout();
     refreshContexts();
     ws.onChange = saveSoon;
+    options.onBoot?.(ws);
     booted = true;
     if (saved) save();
     root.dataset.state = 'ready';
@@ -294,7 +315,7 @@ export async function mount(
       // The choice still applies to this page.
     }
   });
-  resetButton.addEventListener('click', async () => {
+  const reset = async () => {
     clearTimeout(saveTimer);
     saveTimer = undefined;
     for (const pane of ws.panes.values()) {
@@ -306,8 +327,10 @@ export async function mount(
     panesEl.replaceChildren();
     if (store) forgetTerminal(store, key);
     await boot(null);
+    options.onReset?.();
     view()?.focus();
-  });
+  };
+  resetButton.addEventListener('click', () => void reset());
   watchTheme((theme) => {
     for (const v of views) v.setTheme(theme);
   });
@@ -326,6 +349,12 @@ export async function mount(
     busy: (id) => view(id)?.busy ?? false,
     save,
     xterm: (id) => view(id)?.term,
+    workspace: () => ws,
+    reset,
+    stopSaving: () => {
+      saving = false;
+      clearTimeout(saveTimer);
+    },
   };
   root.terminal = api;
   return api;

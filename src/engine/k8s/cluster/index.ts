@@ -11,3 +11,4 @@ export {
 export { kindMasqRestore, kindnetConflist, type PodSandbox } from './kindnet.ts';
 export { KubeProxyNode, kubeBaseRestore, withStaleChainsDeleted } from './kube-proxy-sync.ts';
 export { kindNodeNames, parseDuration, parseScenario, type Scenario, ScenarioError } from './scenario.ts';
+export { echoJson, imageRepository, startWorkload, whoamiText, workloadPorts } from './workloads.ts';

@@ -11,22 +11,43 @@ import { PROTO, RT_TABLE, SCOPE } from '../../linux/fib.ts';
 import type { Kernel } from '../../linux/kernel.ts';
 import { addNfacctObject } from '../../linux/netfilter/state.ts';
 import type { NetNs } from '../../linux/netns.ts';
+import type { TcpSocket } from '../../linux/tcp.ts';
 import { Rng } from '../../sim.ts';
 import { broadcastOf, formatIpv4, type Ipv4, networkOf, parseIpv4, parsePrefix } from '../../wire/addr.ts';
 import { Cluster, type Ipam, type NodeConfig } from '../api/cluster.ts';
 import type { KObject, Node, Pod } from '../api/types.ts';
 import type { EndpointSlice, Service } from '../kube-proxy/types.ts';
+import {
+  CalicoIpam,
+  calicoAdd,
+  calicoNodeSetup,
+  calicoSyncPeers,
+  defaultBlock,
+  FelixNode,
+  felixFor,
+} from './calico.ts';
 import { Docker, type DockerContainer } from './docker.ts';
+import {
+  flannelAdd,
+  flannelConflist,
+  flannelNodeSetup,
+  flannelRestore,
+  flannelSubnetEnv,
+  flannelSyncPeers,
+} from './flannel.ts';
 import { kindMasqRestore, kindnetConflist, type PodSandbox, ptpAdd, ptpDel, syncNodeRoutes } from './kindnet.ts';
 import { KubeProxyNode, kubeBaseRestore } from './kube-proxy-sync.ts';
 import { kubeAdmConfigMap, kubeProxyConfigMap } from './kube-system.ts';
 import { kindNodeNames, type PortMapping, type Scenario, ScenarioError } from './scenario.ts';
+import { startWorkload } from './workloads.ts';
 
 export interface KindHooks {
   /** `iptables-restore --noflush` of `text` in `ns`. */
   restore(ns: NetNs, text: string): void;
   /** Starts a process on the machine in `ns`; returns its pid. */
   spawn(command: string, ns: NetNs): number;
+  /** `ipset -exist restore` of `text` in `ns` (felix's sets); Calico needs it. */
+  ipsetRestore?(ns: NetNs, text: string): void;
 }
 
 export interface KindNode {
@@ -41,6 +62,10 @@ export interface KindNode {
   /** Files kind and kindnetd write on the node. */
   files: Map<string, string>;
   kubeProxy: KubeProxyNode;
+  /** Calico: the node's /26 IPAM block. */
+  block?: string;
+  /** Calico: felix's last load on the node. */
+  felix?: FelixNode;
 }
 
 export interface PodContainer {
@@ -62,6 +87,8 @@ export interface PodRuntime {
   pausePid: number;
   created: number;
   containers: PodContainer[];
+  /** The image's servers' listening sockets (see workloads.ts). */
+  listeners: TcpSocket[];
 }
 
 /** Default age of a cluster whose scenario pins none. */
@@ -223,7 +250,10 @@ export class KindCluster {
       // kube-proxy creates its nfacct counters through netlink before its first sync.
       for (const counter of ['ct_state_invalid_dropped_pkts', 'localhost_nps_accepted_pkts'])
         addNfacctObject(ns.netfilter, counter);
+      const block =
+        lab.cni === 'calico' ? (c.pin?.block ?? defaultBlock(cluster.podSubnet, configs.indexOf(c))) : undefined;
       this.nodes.push({
+        ...(block !== undefined ? { block, felix: new FelixNode() } : {}),
         name: c.name,
         role: c.role,
         ip: c.ip,
@@ -232,7 +262,7 @@ export class KindCluster {
         netns: ns,
         named: new Map(),
         files: new Map([
-          ['/etc/cni/net.d/10-kindnet.conflist', kindnetConflist(c.podCIDR)],
+          ...cniFiles(lab.cni, cluster.podSubnet, c.podCIDR),
           ['/etc/hostname', `${c.name}\n`],
           ['/kind/version', `${lab.kubernetesVersion}\n`],
         ]),
@@ -241,13 +271,20 @@ export class KindCluster {
     }
     // kubelet and kube-proxy start before kindnetd adds its masquerade chain.
     for (const node of this.nodes) hooks.restore(node.netns, kubeBaseRestore());
+    for (const node of this.nodes) {
+      if (lab.cni === 'flannel') flannelNodeSetup(node.netns, node.ip, node.podCIDR);
+      if (lab.cni === 'calico') calicoNodeSetup(node.netns, node.block as string);
+    }
     this.api = new Cluster({
       clock: kernel.clock,
       rng: this.rng,
       kubernetesVersion: lab.kubernetesVersion,
       serviceCIDR: cluster.serviceSubnet,
       clusterCIDR: cluster.podSubnet,
-      ipam: new KindnetIpam(lab.podIPs),
+      ipam:
+        lab.cni === 'calico'
+          ? new CalicoIpam(lab.podIPs, new Map(this.nodes.map((n) => [n.name, n.block as string])))
+          : new KindnetIpam(lab.podIPs),
       nodes: configs.map(
         (c): NodeConfig => ({
           name: c.name,
@@ -266,7 +303,9 @@ export class KindCluster {
     for (const cm of [kubeAdmConfigMap(scenario), kubeProxyConfigMap(scenario)]) this.api.create(cm);
     this.sync();
     for (const node of this.nodes) {
-      if (!scenario.cluster.disableDefaultCNI) hooks.restore(node.netns, kindMasqRestore([scenario.cluster.podSubnet]));
+      if (lab.cni === 'flannel') hooks.restore(node.netns, flannelRestore(cluster.podSubnet, node.podCIDR));
+      else if (lab.cni === 'kindnet' && !cluster.disableDefaultCNI)
+        hooks.restore(node.netns, kindMasqRestore([cluster.podSubnet]));
     }
     this.api.onChange(() => this.sync());
   }
@@ -396,16 +435,62 @@ export class KindCluster {
       this.pods.set(key, this.#startPod(pod, node));
     }
     for (const [key, runtime] of [...this.pods]) if (!live.has(key)) this.#teardown(runtime);
-    for (const node of this.nodes)
-      syncNodeRoutes(
-        node.netns,
-        this.nodes.filter((n) => n !== node).map((n) => ({ podCIDR: n.podCIDR, ip: n.ip })),
-      );
+    for (const node of this.nodes) {
+      const others = this.nodes.filter((n) => n !== node);
+      const cni = this.scenario.lab.cni;
+      if (cni === 'flannel')
+        flannelSyncPeers(
+          node.netns,
+          others.map((n) => ({ ip: n.ip, podCIDR: n.podCIDR, vtepMac: n.netns.requireLink('flannel.1').mac })),
+        );
+      else if (cni === 'calico')
+        calicoSyncPeers(
+          node.netns,
+          others.map((n) => ({ ip: n.ip, block: n.block as string })),
+        );
+      else
+        syncNodeRoutes(
+          node.netns,
+          others.map((n) => ({ podCIDR: n.podCIDR, ip: n.ip })),
+        );
+    }
     this.#syncKubeProxy();
+    if (this.scenario.lab.cni === 'calico') this.#syncFelix();
+  }
+
+  /** felix on every node: its rules and ipsets for the current policies, pods and namespaces. */
+  #syncFelix(): void {
+    const nodes = this.nodes.map((n) => ({ name: n.name, ip: n.ip, block: n.block as string }));
+    const networkPolicies = this.api.list('NetworkPolicy') as never[];
+    const pods = this.api.list('Pod') as never[];
+    const namespaces = this.api.list('Namespace') as never[];
+    for (const node of this.nodes) {
+      const load = node.felix?.sync(
+        felixFor({
+          nodeName: node.name,
+          nodes,
+          pool: this.scenario.cluster.podSubnet,
+          kubernetesVersion: this.scenario.lab.kubernetesVersion,
+          networkPolicies,
+          pods,
+          namespaces,
+        }),
+      );
+      if (!load) continue;
+      if (load.ipset !== '') this.hooks.ipsetRestore?.(node.netns, load.ipset);
+      this.hooks.restore(node.netns, load.iptables);
+    }
   }
 
   #startPod(pod: Pod, node: KindNode): PodRuntime {
-    const sandbox = ptpAdd(node.netns, node.podCIDR, pod.status.podIP as string, this.rng);
+    const ip = pod.status.podIP as string;
+    const cni = this.scenario.lab.cni;
+    const sandbox =
+      cni === 'flannel'
+        ? flannelAdd(node.netns, this.scenario.cluster.podSubnet, node.podCIDR, ip, this.rng)
+        : cni === 'calico'
+          ? calicoAdd(node.netns, pod.metadata.namespace ?? 'default', pod.metadata.name, ip, this.rng)
+          : ptpAdd(node.netns, node.podCIDR, ip, this.rng);
     node.named.set(sandbox.netnsName, sandbox.netns);
     const pausePid = this.hooks.spawn('/pause', sandbox.netns);
     const statuses = (pod.status.containerStatuses ?? []) as { name: string; containerID?: string }[];
@@ -415,6 +500,14 @@ export class KindCluster {
       const id = (statuses.find((s) => s.name === c.name)?.containerID ?? '').replace(/^containerd:\/\//, '');
       return { name: c.name, id, image: spec.image, command, pid: this.hooks.spawn(command, sandbox.netns) };
     });
+    const listeners = containers.flatMap((c) =>
+      startWorkload(
+        this.kernel,
+        { name: pod.metadata.name, netns: sandbox.netns },
+        c.image,
+        this.kernel.processes.get(c.pid),
+      ),
+    );
     return {
       namespace: pod.metadata.namespace ?? 'default',
       name: pod.metadata.name,
@@ -425,10 +518,12 @@ export class KindCluster {
       pausePid,
       created: this.kernel.clock.micros,
       containers,
+      listeners,
     };
   }
 
   #teardown(runtime: PodRuntime): void {
+    for (const listener of runtime.listeners) listener.close();
     runtime.node.named.delete(runtime.sandbox.netnsName);
     ptpDel(runtime.sandbox);
     this.pods.delete(`${runtime.namespace}/${runtime.name}`);
@@ -462,6 +557,17 @@ export class KindCluster {
   list(kind: string): KObject[] {
     return this.api.list(kind);
   }
+}
+
+/** The files the CNI's installer and daemon write on a node. */
+function cniFiles(cni: Scenario['lab']['cni'], network: string, podCIDR: string): [string, string][] {
+  if (cni === 'flannel')
+    return [
+      ['/etc/cni/net.d/10-flannel.conflist', flannelConflist()],
+      ['/run/flannel/subnet.env', flannelSubnetEnv(network, podCIDR)],
+    ];
+  if (cni === 'calico') return [];
+  return [['/etc/cni/net.d/10-kindnet.conflist', kindnetConflist(podCIDR)]];
 }
 
 /** What an image runs when the pod gives no command (for `ps` and crictl). */

@@ -38,8 +38,8 @@ describe('scenario files', () => {
       'Cluster.networking.podSubnet: "10.10.0.0" is not an IPv4 CIDR',
     );
     expect(() =>
-      parseScenario(`${CLUSTER}---\napiVersion: packet-lab.dev/v1alpha1\nkind: Lab\nspec:\n  cni: calico\n`),
-    ).toThrow('Lab.spec.cni: only kindnet is modelled, not "calico"');
+      parseScenario(`${CLUSTER}---\napiVersion: packet-lab.dev/v1alpha1\nkind: Lab\nspec:\n  cni: cilium\n`),
+    ).toThrow('Lab.spec.cni: expected one of kindnet, flannel, calico, not "cilium"');
     expect(() =>
       parseScenario(
         `${CLUSTER}---\napiVersion: packet-lab.dev/v1alpha1\nkind: Lab\nspec:\n  nodes:\n  - {name: demo-worker9}\n`,

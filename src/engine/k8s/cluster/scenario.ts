@@ -62,6 +62,8 @@ export interface LabNodePin {
   address?: string;
   containerId?: string;
   podCIDR?: string;
+  /** Calico: the node's /26 IPAM block (its first address is tunl0's). */
+  block?: string;
 }
 
 /** A plain docker container on the lab machine (seed 002's `mypc`), reachable as `host/NAME`. */
@@ -76,7 +78,8 @@ export interface LabContainer {
   age?: number;
 }
 
-export type CniName = 'kindnet';
+export type CniName = 'kindnet' | 'flannel' | 'calico';
+const CNI_NAMES: readonly CniName[] = ['kindnet', 'flannel', 'calico'];
 
 export interface LabSpec {
   name: string;
@@ -268,7 +271,8 @@ function parseLab(doc: Obj): LabSpec {
   const meta = map(doc.metadata, 'Lab.metadata');
   const spec = map(doc.spec, 'Lab.spec');
   const cni = str(spec.cni, 'Lab.spec.cni', 'kindnet');
-  if (cni !== 'kindnet') throw new ScenarioError(`Lab.spec.cni: only kindnet is modelled, not "${cni}"`);
+  if (!CNI_NAMES.includes(cni as CniName))
+    throw new ScenarioError(`Lab.spec.cni: expected one of ${CNI_NAMES.join(', ')}, not "${cni}"`);
   const machine = map(spec.machine, 'Lab.spec.machine');
   const docker = map(spec.docker, 'Lab.spec.docker');
   const pins = map(spec.pins, 'Lab.spec.pins');
@@ -295,7 +299,7 @@ function parseLab(doc: Obj): LabSpec {
   return {
     name: str(meta.name, 'Lab.metadata.name', 'lab'),
     kubernetesVersion: str(spec.kubernetesVersion, 'Lab.spec.kubernetesVersion', 'v1.31.0'),
-    cni,
+    cni: cni as CniName,
     now: spec.now === undefined ? undefined : parseTime(spec.now, 'Lab.spec.now'),
     seed: spec.seed === undefined ? undefined : int(spec.seed, 'Lab.spec.seed'),
     machine: {
@@ -319,6 +323,7 @@ function parseLab(doc: Obj): LabSpec {
         address: m.address === undefined ? undefined : ipv4(m.address, `${where}.address`),
         containerId: m.containerId === undefined ? undefined : hexId(m.containerId, `${where}.containerId`),
         podCIDR: m.podCIDR === undefined ? undefined : cidr(m.podCIDR, `${where}.podCIDR`),
+        block: m.block === undefined ? undefined : cidr(m.block, `${where}.block`),
       };
     }),
     apiServerPort: spec.apiServerPort === undefined ? undefined : int(spec.apiServerPort, 'Lab.spec.apiServerPort'),

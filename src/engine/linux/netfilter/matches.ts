@@ -396,8 +396,11 @@ const statistic = defineMatch<StatisticValue>({
     if (v.mode === 'random') {
       return Math.floor(ctx.random() * 0x80000000) < v.probability !== v.invert;
     }
+    // xt_statistic starts its counter at every - packet and matches when it wraps to 0: the
+    // rule's 0-based packet number `packet` (mod every) is the one that matches.
+    const hit = v.count === v.packet;
     v.count = v.count === v.every ? 0 : v.count + 1;
-    return (v.count === v.packet) !== v.invert;
+    return hit !== v.invert;
   },
 });
 

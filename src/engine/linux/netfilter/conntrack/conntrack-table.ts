@@ -202,6 +202,14 @@ export class ConntrackTable {
       return { entry, dir: 'original', state: 'NEW' };
     }
     const { entry, dir } = hit;
+    if (isReopen(entry, dir, p)) {
+      // tcp_packet: a SYN for a connection that already closed kills the old entry (-NF_REPEAT),
+      // so the new connection is tracked, and NATed, afresh.
+      this.remove(entry, now);
+      const fresh = this.start(p, tuple, zone, now);
+      if (!fresh) return { entry: null, dir: 'original', state: 'INVALID' };
+      return { entry: fresh, dir: 'original', state: 'NEW' };
+    }
     if (!this.update(entry, dir, p, now)) return { entry, dir, state: 'INVALID' };
     const state: CtState = dir === 'reply' || entry.seenReply ? 'ESTABLISHED' : 'NEW';
     return { entry, dir, state };
@@ -367,4 +375,16 @@ export class ConntrackTable {
   flush(now: number): void {
     for (const e of [...this.list]) this.remove(e, now);
   }
+}
+
+/** A bare SYN in the original direction of a TCP connection in TIME_WAIT or CLOSE: a reopen. */
+function isReopen(entry: CtEntry, dir: CtDirection, p: CtPacket): boolean {
+  const flags = p.tcpFlags ?? {};
+  return (
+    dir === 'original' &&
+    entry.orig.proto === IPPROTO_TCP &&
+    flags.syn === true &&
+    !flags.ack &&
+    (entry.tcpState === 'TIME_WAIT' || entry.tcpState === 'CLOSE')
+  );
 }
