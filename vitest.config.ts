@@ -8,6 +8,7 @@ export default defineConfig({
       'tests/unit/**/*.test.ts',
       'tests/kernel/**/*.test.ts',
       'tests/fuzz/**/*.test.ts',
+      'tests/netfilter/**/*.test.ts',
       'tests/seeds/**/*.test.ts',
     ],
     environment: 'node',

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { kindNodeSave } from '../commands/iptables/kind-node.ts';
 import { caseInput, parseKubeProxyCase } from '../engine/k8s/kube-proxy/case-file.ts';
 import { renderKubeProxyRestore, sortRestoreText } from '../engine/k8s/kube-proxy/index.ts';
+import { VirtualClock } from '../engine/sim.ts';
 import type { CliIo } from './program.ts';
 
 interface KubeProxyOptions {
@@ -46,9 +48,11 @@ export function addRenderCommand(program: Command, io: CliIo): void {
       const input = caseInput(kubeCase);
       if (options.kubernetesVersion) input.kubernetesVersion = options.kubernetesVersion;
       if (options.format === 'save') {
-        throw new Error(
-          'render kube-proxy: --format save is not available yet: it needs an iptables-restore/iptables-save model in src/engine/linux/netfilter, which does not exist yet (use --format restore)',
-        );
+        // A kind node's state before the first sync, the text loaded as kube-proxy loads it, then
+        // iptables-save, dated at the engine's virtual epoch.
+        const nfacct = kubeCase.cluster.nfacct ?? true;
+        io.stdout(kindNodeSave(renderKubeProxyRestore(input), { nfacct, now: new VirtualClock().millis }));
+        return;
       }
       const text = renderKubeProxyRestore(input);
       io.stdout(options.sorted ? sortRestoreText(text) : text);

@@ -67,14 +67,23 @@ export interface BuiltLab {
   lab: AnyLab;
   params: unknown;
   scenario: Scenario;
+  /** The lab machine's session (for a cluster scenario, the KindLab's `lab` context). */
   session: HostSession;
+  /** The kind lab, when the scenario builds a cluster. */
+  kind?: KindLab;
 }
 
 /** Builds the instance's host and session; `paced` for a live page (ping's interval takes real time). */
 export function buildLab(lab: AnyLab, instance: Instance, options: { paced?: boolean } = {}): BuiltLab {
   const params = instanceParams(lab, instance);
   const scenario = lab.scenario(params);
-  if (scenario.cluster !== undefined) throw new Error(`lab ${lab.id}: a cluster scenario opens with openLab`);
+  if (scenario.cluster !== undefined) {
+    const kind = KindLab.open(scenario.cluster, {
+      seed: scenario.engineSeed,
+      ...(options.paced === true ? { paced: true } : {}),
+    });
+    return { lab, params, scenario, session: kind.session, kind };
+  }
   const host = new LinuxHost({ seed: scenario.engineSeed, hostname: scenario.hostname });
   const session = new HostSession({ host, seed: scenario.engineSeed, paced: options.paced === true });
   return { lab, params, scenario, session };
@@ -82,7 +91,18 @@ export function buildLab(lab: AnyLab, instance: Instance, options: { paced?: boo
 
 /** Runs a built instance's setup and starts its processes; throws when the setup fails (a lab bug). */
 export async function setUpLab(built: BuiltLab): Promise<OpenedLab> {
-  const { lab, scenario, session } = built;
+  const { lab, scenario, session, kind } = built;
+  if (kind) {
+    await kind.prepare();
+    return {
+      lab,
+      params: built.params,
+      scenario,
+      session,
+      cluster: kind.cluster,
+      start: kind.host.kernel.clock.micros,
+    };
+  }
   const host = session.host;
   const result = await rootShell(session, scenario.engineSeed).exec(scenario.setup);
   if (result.exitCode !== 0 || result.stderr !== '')
@@ -97,13 +117,5 @@ export async function setUpLab(built: BuiltLab): Promise<OpenedLab> {
 
 /** Builds the instance's host and runs its setup; throws when the setup fails (a lab bug). */
 export async function openLab(lab: AnyLab, instance: Instance): Promise<OpenedLab> {
-  const params = instanceParams(lab, instance);
-  const scenario = lab.scenario(params);
-  if (scenario.cluster !== undefined) {
-    const kind = KindLab.open(scenario.cluster, { seed: scenario.engineSeed });
-    await kind.prepare();
-    const { session, cluster, host } = kind;
-    return { lab, params, scenario, session, cluster, start: host.kernel.clock.micros };
-  }
   return setUpLab(buildLab(lab, instance));
 }

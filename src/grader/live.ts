@@ -25,6 +25,7 @@ export class LiveGrading {
     this.lab = opened.lab;
     this.observed = observe(opened.session, opened.start);
     this.world = { params: opened.params, host: opened.session.host, observed: this.observed };
+    if (opened.cluster) this.world.cluster = opened.cluster;
   }
 
   /** Virtual microseconds since the lab started, as a submission's log counts them. */

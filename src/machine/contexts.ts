@@ -6,13 +6,18 @@
  * `docker exec NODE cmd…` and `kubectl exec POD -- cmd…` switch context as on a real machine, by
  * running the command through a shell of the target namespace.
  */
+
 import { type CriSandbox, runCrictl } from '../commands/crictl/index.ts';
+import { digProgram } from '../commands/dig.ts';
 import { type ExecRequest, runDocker } from '../commands/docker/index.ts';
 import { runIpset } from '../commands/ipset/index.ts';
 import { runIptablesRestore } from '../commands/iptables/restore.ts';
 import { runKubectl } from '../commands/kubectl/index.ts';
+import { nslookupProgram } from '../commands/nslookup.ts';
+import type { ToolEmit, ToolProgram } from '../commands/types.ts';
 import type { DockerContainer } from '../engine/k8s/cluster/docker.ts';
 import {
+  clusterDnsIp,
   KindCluster,
   type KindNode,
   type PodRuntime,
@@ -25,9 +30,10 @@ import { Rng, VirtualClock } from '../engine/sim.ts';
 import { resolvePath, type VirtualFs } from '../shell/fs.ts';
 import { createDefaultFs, Shell } from '../shell/shell.ts';
 import type { Writer } from '../shell/stream.ts';
-import type { CommandContext } from '../shell/types.ts';
+import type { Command, CommandContext } from '../shell/types.ts';
 import { writeEtc } from './etc.ts';
 import { LinuxHost } from './host.ts';
+import { driveProgram } from './programs.ts';
 import { HostSession, type NamespaceProfile, type SessionOptions } from './session.ts';
 
 export type ContextKind = 'lab' | 'node' | 'pod' | 'host';
@@ -69,6 +75,35 @@ function readsStdin(args: readonly string[]): boolean {
   return args.some(
     (a, i) => a === '--filename=-' || a === '-f=-' || (a === '-' && ['-f', '--filename'].includes(args[i - 1] ?? '')),
   );
+}
+
+/**
+ * apt, apt-get, yum and dnf on the lab machine: the seeds' set-up steps (`yum install -y …`,
+ * `apt install …`) answered as on a machine that already has every tool the lab uses.
+ */
+async function packageManager(ctx: CommandContext): Promise<number> {
+  const [tool = 'apt', ...args] = ctx.argv;
+  const action = args.find((a) => !a.startsWith('-'));
+  const packages = args.filter((a) => !a.startsWith('-')).slice(1);
+  const apt = tool.startsWith('apt');
+  if (action === 'install' && packages.length === 0) {
+    await ctx.stderr.write(apt ? '' : 'Error: Need to pass a list of pkgs to install\n');
+    return apt ? 0 : 1;
+  }
+  if (apt) {
+    let text = 'Reading package lists... Done\n';
+    if (action === 'install' || action === 'upgrade') {
+      text += 'Building dependency tree... Done\nReading state information... Done\n';
+      for (const p of packages) text += `${p} is already the newest version.\n`;
+      text += '0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n';
+    }
+    await ctx.stdout.write(text);
+    return 0;
+  }
+  let text = '';
+  for (const p of action === 'install' ? packages : []) text += `Package ${p} is already installed.\n`;
+  await ctx.stdout.write(`${text}Dependencies resolved.\nNothing to do.\nComplete!\n`);
+  return 0;
 }
 
 export class KindLab {
@@ -265,6 +300,10 @@ export class KindLab {
           docker: (ctx) => this.#docker(ctx, session),
           kubectl: (ctx) => this.#kubectl(ctx, session),
           kind: (ctx) => this.#kind(ctx),
+          apt: packageManager,
+          'apt-get': packageManager,
+          yum: packageManager,
+          dnf: packageManager,
         }),
       };
     } else {
@@ -295,7 +334,7 @@ export class KindLab {
     return {
       hostname: node.name,
       files: fs,
-      commands: () => ({ crictl: (ctx) => this.#crictl(ctx, node) }),
+      commands: () => ({ crictl: (ctx) => this.#crictl(ctx, node), ...this.#dnsTools(node.netns) }),
     };
   }
 
@@ -311,15 +350,36 @@ export class KindLab {
       '/etc/resolv.conf',
       `search ${pod.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${dns}\noptions ndots:5\n`,
     );
-    return { hostname: pod.name, files: fs };
+    return { hostname: pod.name, files: fs, commands: () => this.#dnsTools(pod.sandbox.netns) };
+  }
+
+  /** dig and nslookup (dnsutils): clients over the namespace's UDP to the resolver its /etc/resolv.conf names. */
+  #dnsTools(ns: NetNs): Record<string, Command> {
+    type DnsProgram = (
+      args: string[],
+      env: { kernel: LinuxHost['kernel']; netns: NetNs; resolvConf?: string },
+      emit: ToolEmit,
+    ) => ToolProgram;
+    const tool =
+      (program: DnsProgram): Command =>
+      (ctx) => {
+        let resolvConf: string | undefined;
+        try {
+          resolvConf = ctx.fs.readFile('/etc/resolv.conf');
+        } catch {
+          resolvConf = undefined;
+        }
+        const env = { kernel: this.host.kernel, netns: ns, ...(resolvConf !== undefined ? { resolvConf } : {}) };
+        return driveProgram(ctx, this.session.clock, (emit) => program(ctx.argv.slice(1), env, emit), {
+          client: true,
+        });
+      };
+    return { dig: tool(digProgram), nslookup: tool(nslookupProgram) };
   }
 
   /** kubeadm's cluster DNS address: the tenth address of the service range. */
   #clusterDnsIp(): string {
-    const [net = '10.96.0.0'] = this.scenario.cluster.serviceSubnet.split('/');
-    const parts = net.split('.').map(Number);
-    parts[3] = (parts[3] ?? 0) + 10;
-    return parts.join('.');
+    return clusterDnsIp(this.scenario.cluster.serviceSubnet);
   }
 
   #kubeconfig(): string {

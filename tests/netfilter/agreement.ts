@@ -1,5 +1,6 @@
 /**
- * `npx node tests/netfilter/agreement.ts [N] [--from SEED] [--batch B] [--l4] [--show K] [--full]`: runs N
+ * `npx node tests/netfilter/agreement.ts [N] [--from SEED] [--batch B] [--l4] [--show K] [--full]`
+ * (or `--seeds 3,17,42` for given seeds): runs N
  * generated scenarios (seeds SEED … SEED+N-1) on the real kernel and on the engine and prints the
  * agreement rate, overall and per aspect, with the diffs of the first K disagreements. Needs root.
  */
@@ -23,7 +24,11 @@ if (reason !== undefined) {
   process.exit(2);
 }
 
-const seeds = Array.from({ length: count }, (_, i) => from + i);
+const listed = process.argv.indexOf('--seeds');
+const seeds =
+  listed >= 0
+    ? (process.argv[listed + 1] ?? '').split(',').map(Number)
+    : Array.from({ length: count }, (_, i) => from + i);
 const batches: number[][] = [];
 for (let i = 0; i < seeds.length; i += batch) batches.push(seeds.slice(i, i + batch));
 const results: CaseResult[] = [];
@@ -33,7 +38,7 @@ async function worker(): Promise<void> {
   while (next < batches.length) {
     const mine = batches[next++] as number[];
     results.push(...(await runBatch(mine, { l4 })));
-    process.stderr.write(`\r${results.length}/${count} cases`);
+    process.stderr.write(`\r${results.length}/${seeds.length} cases`);
   }
 }
 // runOnKernel runs at most 4 sandboxes at once; more workers would only queue.
@@ -43,7 +48,8 @@ results.sort((a, b) => a.seed - b.seed);
 
 const pct = (n: number) => `${((100 * n) / results.length).toFixed(1)}%`;
 const agreeing = results.filter((r) => r.agree).length;
-console.log(`cases: ${results.length} (seeds ${from}–${from + count - 1}${l4 ? ', with UDP/TCP probes' : ''})`);
+const range = listed >= 0 ? 'listed seeds' : `seeds ${from}–${from + count - 1}`;
+console.log(`cases: ${results.length} (${range}${l4 ? ', with UDP/TCP probes' : ''})`);
 console.log(`agreement: ${agreeing}/${results.length} (${pct(agreeing)})`);
 for (const aspect of ASPECTS) {
   const n = results.filter((r) => r.aspects[aspect]).length;

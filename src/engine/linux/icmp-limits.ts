@@ -3,7 +3,8 @@
  * (no route while forwarding) spends one second of tokens per error with a five-second burst, and
  * icmp_send spends icmp_ratelimit (one second) per error of the rate-masked types with a burst of
  * six, both from the same per-peer bucket. A new peer starts as if idle for a minute, so the first
- * errors to a host go out and a quick run of them soon stops.
+ * errors to a host go out and a quick run of them soon stops. Redirects back off exponentially,
+ * and share the entry: a redirect resets the token count after a quiet spell.
  */
 import type { Ipv4 } from '../wire/addr.ts';
 import type { NetNs } from './netns.ts';
@@ -12,6 +13,8 @@ interface Peer {
   /** Milliseconds of credit (rate_tokens), and when it was last topped up (rate_last). */
   tokens: number;
   last: number;
+  /** Redirects sent since the last quiet spell (n_redirects). */
+  redirects: number;
 }
 
 /** net.ipv4.icmp_ratelimit and the route error cost (ip_rt_error_cost), in ms. */
@@ -24,6 +27,11 @@ const IDLE_MS = 60_000;
 /** net.ipv4.icmp_ratemask (6168): destination unreachable, source quench, time exceeded, parameter problem. */
 const RATEMASK = (1 << 3) | (1 << 4) | (1 << 11) | (1 << 12);
 
+/** ip_rt_redirect_load (20 ms), doubled per redirect sent; at most 9; 20.48 s of quiet resets. */
+const REDIRECT_LOAD_MS = 20;
+const REDIRECT_NUMBER = 9;
+const REDIRECT_SILENCE_MS = REDIRECT_LOAD_MS << 10;
+
 const peers = new WeakMap<NetNs, Map<Ipv4, Peer>>();
 
 function peerOf(ns: NetNs, addr: Ipv4, now: number): Peer {
@@ -34,7 +42,7 @@ function peerOf(ns: NetNs, addr: Ipv4, now: number): Peer {
   }
   let peer = table.get(addr);
   if (!peer) {
-    peer = { tokens: 0, last: now - IDLE_MS };
+    peer = { tokens: 0, last: now - IDLE_MS, redirects: 0 };
     table.set(addr, peer);
   }
   return peer;
@@ -62,5 +70,22 @@ export function icmpErrorAllowed(ns: NetNs, dst: Ipv4, type: number, code: numbe
   peer.last = now;
   if (peer.tokens < RATELIMIT_MS) return false;
   peer.tokens -= RATELIMIT_MS;
+  return true;
+}
+
+/** ip_rt_send_redirect: may this router tell `src` about a better next hop now? */
+export function redirectAllowed(ns: NetNs, src: Ipv4, now: number): boolean {
+  const peer = peerOf(ns, src, now);
+  if (now > peer.last + REDIRECT_SILENCE_MS) {
+    peer.tokens = 0;
+    peer.redirects = 0;
+  }
+  if (peer.redirects >= REDIRECT_NUMBER) {
+    peer.last = now;
+    return false;
+  }
+  if (peer.redirects > 0 && now <= peer.last + REDIRECT_LOAD_MS * 2 ** peer.redirects) return false;
+  peer.last = now;
+  peer.redirects++;
   return true;
 }

@@ -104,7 +104,10 @@ export class NetfilterHooks implements PacketHooks {
     const now = this.#kernel.clock.millis;
     let state = this.#packets.get(packet);
     if (state?.ns !== ns) {
-      state = { ns, ct: null, mark: 0, l2: this.#kernel.stack.linkHeaderOf(packet) };
+      // An ICMP error this host makes carries the conntrack of the packet it is about from the
+      // start (icmp_send attaches it), so even raw sees it RELATED.
+      const ct = ns.isLocalAddress(packet.src) ? this.#errorOf(ns, packet) : null;
+      state = { ns, ct, mark: 0, l2: this.#kernel.stack.linkHeaderOf(packet) };
       this.#packets.set(packet, state);
     }
     let current = packet;
@@ -112,10 +115,11 @@ export class NetfilterHooks implements PacketHooks {
       // Conntrack runs after raw, before mangle (priority -200), on the first hook a packet meets.
       if (table === 'mangle' && (hook === 'PREROUTING' || hook === 'OUTPUT') && tracking && !state.ct) {
         state.ct = ns.conntrack.track(ctPacket(current), now);
-        if (!state.ct.entry) state.ct = this.#errorOf(ns, current) ?? state.ct;
       }
       if (table === 'nat') {
-        current = this.#nat(ns, hook, current, state, inDev, outDev);
+        const natted = this.#nat(ns, hook, current, state, inDev, outDev);
+        if (!natted) return { verdict: 'drop', packet: current };
+        current = natted;
         continue;
       }
       if (!nf.tables.has(table)) continue;
@@ -142,8 +146,7 @@ export class NetfilterHooks implements PacketHooks {
 
   /**
    * An ICMP error this host makes about a packet it tracked (REJECT, no route, TTL) is RELATED to
-   * that packet's connection even before the connection is confirmed, as the kernel attaches the
-   * packet's conntrack to the error it sends.
+   * that packet's connection, even one not confirmed yet.
    */
   #errorOf(ns: NetNs, packet: Ipv4Packet): CtVerdict | null {
     const icmp = packet.payload;
@@ -230,7 +233,15 @@ export class NetfilterHooks implements PacketHooks {
   }
 
   /** The nat table decides once per connection and manipulation; every packet then follows the binding. */
-  #nat(ns: NetNs, hook: NfHook, packet: Ipv4Packet, state: PacketState, inDev?: Link, outDev?: Link): Ipv4Packet {
+  /** The packet after the nat hook, or null when the hook drops it. */
+  #nat(
+    ns: NetNs,
+    hook: NfHook,
+    packet: Ipv4Packet,
+    state: PacketState,
+    inDev?: Link,
+    outDev?: Link,
+  ): Ipv4Packet | null {
     const manip = MANIP[hook];
     const ct = state.ct;
     if (!manip || !ct?.entry) return packet;
@@ -246,6 +257,12 @@ export class NetfilterHooks implements PacketHooks {
         const result = this.#eval(ns, 'nat', hook, packet, state, inDev, outDev);
         if (result.nat) this.#bind(ns, entry, result.nat, packet, outDev);
       }
+    }
+    // A redirect about a NATed connection, or one whose NAT is not settled both ways yet, is dropped
+    // (nf_nat_icmp_reply_translation): the hosts would start talking past the translation.
+    const icmp = packet.payload;
+    if (ct.state === 'RELATED' && icmp.kind === 'icmp' && icmp.type === 5 && ns.netfilter.tables.has('nat')) {
+      if (!(done.has('src') && done.has('dst')) || entry.srcNat || entry.dstNat) return null;
     }
     // An ICMP error RELATED to the connection is rewritten only where the connection is NATed in
     // this manipulation (nf_nat_icmp_reply_translation's status bit); otherwise it keeps its addresses.

@@ -20,7 +20,7 @@ import {
 } from '../wire/packet.ts';
 import { type Errno, KernelError } from './errors.ts';
 import { RT_TABLE, SCOPE } from './fib.ts';
-import { icmpErrorAllowed, routeErrorAllowed } from './icmp-limits.ts';
+import { icmpErrorAllowed, redirectAllowed, routeErrorAllowed } from './icmp-limits.ts';
 import type { Kernel } from './kernel.ts';
 import type { BridgeLink, IpipLink, Link, VxlanLink } from './links.ts';
 import { resolveOutput } from './lookup.ts';
@@ -629,6 +629,15 @@ export class NetStack {
     // ip_forward decrements the TTL before the FORWARD hook.
     const hopped: Ipv4Packet = { ...packet, ttl: packet.ttl - 1 };
     this.hooks?.carry(packet, hopped);
+    // Back out of the device it came in by, to a sender on that link: an ICMP host redirect to the
+    // next hop (send_redirects and shared_media are on by default), before the FORWARD hook.
+    if (
+      resolved.dev === inDev &&
+      this.#onLink(inDev, packet.src) &&
+      redirectAllowed(ns, packet.src, this.kernel.clock.millis)
+    ) {
+      this.#icmpError(ns, hopped, 5, 1, inDev, resolved.gateway ?? packet.dst);
+    }
     const fwd = this.#hook(ns, 'FORWARD', hopped, inDev, resolved.dev);
     if (fwd.verdict === 'reject' && fwd.reject) this.#icmpError(ns, packet, fwd.reject.type, fwd.reject.code, inDev);
     if (fwd.verdict !== 'accept') return;
@@ -699,7 +708,13 @@ export class NetStack {
   }
 
   /** Sends an ICMP error about `about` back to its source (never about ICMP errors). */
-  #icmpError(ns: NetNs, about: Ipv4Packet, type: number, code: number, dev: Link): void {
+  /** Whether `addr` is in the subnet of one of the device's addresses (a directly connected sender). */
+  #onLink(dev: Link, addr: Ipv4): boolean {
+    return dev.netns.addrsOf(dev).some((a) => networkOf(addr, a.prefixlen) === networkOf(a.local, a.prefixlen));
+  }
+
+  /** `gateway`: the new next hop a redirect carries in the header's second word. */
+  #icmpError(ns: NetNs, about: Ipv4Packet, type: number, code: number, dev: Link, gateway = 0): void {
     if (about.payload.kind === 'icmp' && about.payload.type !== 8 && about.payload.type !== 0) return;
     // icmp_send answers from the address the packet was for when it was for this host.
     const src = ns.isLocalAddress(about.dst)
@@ -708,7 +723,15 @@ export class NetStack {
         ? about.src
         : ns.selectSource(dev, about.src, SCOPE.link);
     if (src === undefined || !icmpErrorAllowed(ns, about.src, type, code, this.kernel.clock.millis)) return;
-    const error: IcmpMessage = { kind: 'icmp', type, code, id: 0, seq: 0, data: new Uint8Array(0), quoted: about };
+    const error: IcmpMessage = {
+      kind: 'icmp',
+      type,
+      code,
+      id: gateway >>> 16,
+      seq: gateway & 0xffff,
+      data: new Uint8Array(0),
+      quoted: about,
+    };
     const packet: Ipv4Packet = {
       kind: 'ipv4',
       src,

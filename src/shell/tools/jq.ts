@@ -1409,10 +1409,9 @@ export const jq: Command = async (ctx) => {
     } else if (filter === null) filter = a;
     else files.push(a);
   }
-  if (filter === null) {
-    await ctx.stderr.write('Usage:\tjq [OPTIONS] FILTER [FILES...]\n');
-    return 2;
-  }
+  // jq 1.6+: with no filter and its input or output a pipe (`kubectl … | jq`), the filter is `.`.
+  // The shell's readers do not say whether they are a terminal, so a missing filter is always `.`.
+  if (filter === null) filter = '.';
   let ast: Node;
   try {
     ast = new Parser(filter).parseAll();

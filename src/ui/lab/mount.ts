@@ -79,6 +79,16 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** A pod pane's KindLab context: `pod/NS/NAME` for `NAME` or `NS/NAME`. */
+function podContext(pod: string): string {
+  return `pod/${pod.includes('/') ? pod : `default/${pod}`}`;
+}
+
+/** One shell word, single-quoted. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
 /** The ids a personal instance was last opened with, kept so the switch can go back to it. */
 const idsKey = (lab: string) => `packet-lab:lab:${lab}:ids`;
 
@@ -115,13 +125,20 @@ export async function mountLab(root: HTMLElement & { lab?: LabApi }, config: Lab
   const strings = labStrings(lab, locale);
   const key = progressKey(lab.id, instanceKey(instance, seed));
   let progress: SavedLab = (store && loadProgress(store, key, lab.id, instance)) ?? emptyProgress(lab.id, instance);
+  // A pod pane's context is the KindLab context it types into, `pod/NS/NAME`, carried in `netns`.
+  const podContexts = config.panes.flatMap((pane) =>
+    pane.pod === undefined ? [] : [podContext(fill(pane.pod, vars))],
+  );
   const terminalConfig: TerminalConfig = {
     id: 'lab',
     chapter: `${config.chapter}#${instanceKey(instance, seed)}`,
     seed: scenario.engineSeed,
     hostname: scenario.hostname,
     setup: scenario.setup,
-    panes: config.panes,
+    panes: config.panes.map((pane) => {
+      const name = fill(pane.name, vars);
+      return pane.pod === undefined ? { name } : { name, netns: podContext(fill(pane.pod, vars)) };
+    }),
     layout: 'tabs',
     labels: config.terminal,
   };
@@ -331,13 +348,47 @@ export async function mountLab(root: HTMLElement & { lab?: LabApi }, config: Lab
   renderTasks();
 
   // ---- the terminal on the lab's instance ----
+  /** What a pod pane's shell runs for a line, and the submission records: the line, run through kubectl exec. */
+  const podLines = new Map<string, (line: string) => string>();
+  const lineFor = (ws: Workspace, pane: string, line: string): string => {
+    const context = ws.panes.get(pane)?.spec.context.netns;
+    const wrap = context === undefined ? undefined : podLines.get(context);
+    return wrap ? wrap(line) : line;
+  };
   const machine = (): TerminalMachine => {
     const built = buildLab(lab, instance, { paced: true });
     const base = sessionMachine(built.session, scenario.engineSeed);
+    const kind = built.kind;
+    if (kind)
+      for (const context of podContexts) {
+        const [, namespace = 'default', name = ''] = context.split('/');
+        const netns = kind.cluster.pod(namespace, name)?.sandbox.netns;
+        // netshoot's zsh, as the seed types; a plainer image's sh otherwise.
+        const program = netns && built.session.canExecute('zsh', netns, '/') ? 'zsh' : 'sh';
+        const target = namespace === 'default' ? name : `-n ${namespace} ${name}`;
+        podLines.set(context, (line) => `kubectl exec -it ${target} -- ${program} -c ${shellQuote(line)}`);
+      }
     return {
       ...base,
-      // The panes of a submission replay as shells on the host, so new panes open there too.
-      contexts: () => [{}],
+      // The panes of a submission replay as shells on the lab's host, so new panes open there too;
+      // a pod pane is such a shell whose lines go through `kubectl exec`.
+      contexts: () => [{}, ...podContexts.filter((c) => podLines.has(c)).map((netns) => ({ netns }))],
+      open(context, history) {
+        const wrap = context.netns === undefined ? undefined : podLines.get(context.netns);
+        const shell = base.open({}, history);
+        if (!kind || !wrap || context.netns === undefined) return shell;
+        const hostname = kind.resolve(context.netns).hostname;
+        return {
+          get exited() {
+            return shell.exited;
+          },
+          run: (script, runOptions) => shell.run(wrap(script), runOptions),
+          prompt: () => `\x1b[1;33m(${context.netns})\x1b[0m \x1b[1;32mroot@${hostname}\x1b[0m:\x1b[1;34m/\x1b[0m# `,
+          setColumns: (columns) => shell.setColumns(columns),
+          hangup: () => shell.hangup(),
+          completions: shell.completions,
+        };
+      },
       async setup(): Promise<ExecResult> {
         try {
           const opened = await setUpLab(built);
@@ -355,7 +406,7 @@ export async function mountLab(root: HTMLElement & { lab?: LabApi }, config: Lab
   const watch = (ws: Workspace) => {
     const run = ws.run.bind(ws);
     ws.run = (pane, text, runOptions) => {
-      if (live) record({ t: live.now(), type: 'command', pane, line: text });
+      if (live) record({ t: live.now(), type: 'command', pane, line: lineFor(ws, pane, text) });
       return run(pane, text, runOptions);
     };
     const interrupt = ws.interrupt.bind(ws);

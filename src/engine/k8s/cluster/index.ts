@@ -10,5 +10,6 @@ export {
 } from './kind.ts';
 export { kindMasqRestore, kindnetConflist, type PodSandbox } from './kindnet.ts';
 export { KubeProxyNode, kubeBaseRestore, withStaleChainsDeleted } from './kube-proxy-sync.ts';
+export { clusterDnsIp } from './kube-system.ts';
 export { kindNodeNames, parseDuration, parseScenario, type Scenario, ScenarioError } from './scenario.ts';
 export { echoJson, imageRepository, startWorkload, whoamiText, workloadPorts } from './workloads.ts';

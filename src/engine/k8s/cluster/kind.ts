@@ -12,10 +12,12 @@ import type { Kernel } from '../../linux/kernel.ts';
 import { addNfacctObject } from '../../linux/netfilter/state.ts';
 import type { NetNs } from '../../linux/netns.ts';
 import type { TcpSocket } from '../../linux/tcp.ts';
+import type { UdpSocket } from '../../linux/udp.ts';
 import { Rng } from '../../sim.ts';
 import { broadcastOf, formatIpv4, type Ipv4, networkOf, parseIpv4, parsePrefix } from '../../wire/addr.ts';
 import { Cluster, type Ipam, type NodeConfig } from '../api/cluster.ts';
 import type { KObject, Node, Pod } from '../api/types.ts';
+import { ruleLayoutFor } from '../kube-proxy/index.ts';
 import type { EndpointSlice, Service } from '../kube-proxy/types.ts';
 import {
   CalicoIpam,
@@ -26,6 +28,7 @@ import {
   FelixNode,
   felixFor,
 } from './calico.ts';
+import { CoreDns, isCoreDnsImage, startCoreDns } from './dns.ts';
 import { Docker, type DockerContainer } from './docker.ts';
 import {
   flannelAdd,
@@ -37,7 +40,7 @@ import {
 } from './flannel.ts';
 import { kindMasqRestore, kindnetConflist, type PodSandbox, ptpAdd, ptpDel, syncNodeRoutes } from './kindnet.ts';
 import { KubeProxyNode, kubeBaseRestore } from './kube-proxy-sync.ts';
-import { kubeAdmConfigMap, kubeProxyConfigMap } from './kube-system.ts';
+import { kubeAdmConfigMap, kubeDnsObjects, kubeProxyConfigMap } from './kube-system.ts';
 import { kindNodeNames, type PortMapping, type Scenario, ScenarioError } from './scenario.ts';
 import { startWorkload } from './workloads.ts';
 
@@ -89,6 +92,8 @@ export interface PodRuntime {
   containers: PodContainer[];
   /** The image's servers' listening sockets (see workloads.ts). */
   listeners: TcpSocket[];
+  /** UDP servers the image runs (CoreDNS's port 53). */
+  udp?: UdpSocket[];
 }
 
 /** Default age of a cluster whose scenario pins none. */
@@ -154,7 +159,8 @@ function kindPorts(mappings: readonly PortMapping[]): PortMapping[] {
 export class KindCluster {
   readonly kernel: Kernel;
   readonly scenario: Scenario;
-  readonly rng: Rng;
+  /** Not readonly: kube-system's objects are made with their own generator (see #withRng). */
+  rng: Rng;
   readonly docker: Docker;
   readonly api: Cluster;
   readonly nodes: KindNode[] = [];
@@ -164,6 +170,8 @@ export class KindCluster {
   readonly hooks: KindHooks;
   /** The API server's host port on the lab machine (127.0.0.1:PORT->6443/tcp). */
   readonly apiServerPort: number;
+  /** CoreDNS's view of the API (what its pods answer from). */
+  dns: CoreDns | undefined;
 
   private constructor(kernel: Kernel, scenario: Scenario, hooks: KindHooks) {
     this.kernel = kernel;
@@ -270,7 +278,7 @@ export class KindCluster {
       });
     }
     // kubelet and kube-proxy start before kindnetd adds its masquerade chain.
-    for (const node of this.nodes) hooks.restore(node.netns, kubeBaseRestore());
+    for (const node of this.nodes) hooks.restore(node.netns, kubeBaseRestore(ruleLayoutFor(lab.kubernetesVersion)));
     for (const node of this.nodes) {
       if (lab.cni === 'flannel') flannelNodeSetup(node.netns, node.ip, node.podCIDR);
       if (lab.cni === 'calico') calicoNodeSetup(node.netns, node.block as string);
@@ -301,6 +309,11 @@ export class KindCluster {
       (a, b) => configs.findIndex((c) => c.name === a.name) - configs.findIndex((c) => c.name === b.name),
     );
     for (const cm of [kubeAdmConfigMap(scenario), kubeProxyConfigMap(scenario)]) this.api.create(cm);
+    this.dns = new CoreDns(this.api);
+    this.#withRng(new Rng(0x636f7265), () => {
+      for (const o of kubeDnsObjects(scenario)) this.api.create(o);
+      this.#startPods();
+    });
     this.sync();
     for (const node of this.nodes) {
       if (lab.cni === 'flannel') hooks.restore(node.netns, flannelRestore(cluster.podSubnet, node.podCIDR));
@@ -420,8 +433,26 @@ export class KindCluster {
     }
   }
 
-  /** After an API change: sandboxes for new pods, teardown for gone ones, routes, kube-proxy's rules. */
-  sync(): void {
+  /**
+   * Runs `fn` with `rng` as the API server's and the cluster's generator: the add-ons kubeadm
+   * installs (CoreDNS) draw their names, uids and MACs from their own stream, so the scenario's
+   * objects get the same ones as without them.
+   */
+  #withRng(rng: Rng, fn: () => void): void {
+    const api = this.api as unknown as { rng: Rng };
+    const saved = this.rng;
+    api.rng = rng;
+    this.rng = rng;
+    try {
+      fn();
+    } finally {
+      api.rng = saved;
+      this.rng = saved;
+    }
+  }
+
+  /** Sandboxes for new running pods, teardown for gone ones. */
+  #startPods(): void {
     const pods = this.api.list('Pod') as Pod[];
     const live = new Set<string>();
     for (const pod of pods) {
@@ -435,6 +466,11 @@ export class KindCluster {
       this.pods.set(key, this.#startPod(pod, node));
     }
     for (const [key, runtime] of [...this.pods]) if (!live.has(key)) this.#teardown(runtime);
+  }
+
+  /** After an API change: sandboxes for new pods, teardown for gone ones, routes, kube-proxy's rules. */
+  sync(): void {
+    this.#startPods();
     for (const node of this.nodes) {
       const others = this.nodes.filter((n) => n !== node);
       const cni = this.scenario.lab.cni;
@@ -508,6 +544,15 @@ export class KindCluster {
         this.kernel.processes.get(c.pid),
       ),
     );
+    const udp: UdpSocket[] = [];
+    const dns = this.dns;
+    const coredns = containers.find((c) => isCoreDnsImage(c.image));
+    if (dns && coredns) {
+      const socket = startCoreDns(this.kernel, sandbox.netns, dns);
+      const process = this.kernel.processes.get(coredns.pid);
+      if (socket && process) this.kernel.processes.addFd(process, socket);
+      if (socket) udp.push(socket);
+    }
     return {
       namespace: pod.metadata.namespace ?? 'default',
       name: pod.metadata.name,
@@ -519,11 +564,13 @@ export class KindCluster {
       created: this.kernel.clock.micros,
       containers,
       listeners,
+      ...(udp.length > 0 ? { udp } : {}),
     };
   }
 
   #teardown(runtime: PodRuntime): void {
     for (const listener of runtime.listeners) listener.close();
+    for (const socket of runtime.udp ?? []) socket.close();
     runtime.node.named.delete(runtime.sandbox.netnsName);
     ptpDel(runtime.sandbox);
     this.pods.delete(`${runtime.namespace}/${runtime.name}`);
@@ -576,5 +623,6 @@ function entrypointOf(image: string): string {
   if (image.includes('netshoot')) return 'zsh';
   if (image.includes('nginx')) return 'nginx -g daemon off;';
   if (image.includes('http-https-echo')) return 'node ./index.js';
+  if (isCoreDnsImage(image)) return '/coredns -conf /etc/coredns/Corefile';
   return '/bin/sh';
 }

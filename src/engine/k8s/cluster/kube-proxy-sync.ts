@@ -4,11 +4,16 @@
  * kube-proxy) with `--noflush`, plus the flush-and-delete lines kube-proxy writes for service
  * chains that are no longer needed. Loading the text is the caller's (it needs iptables-restore).
  */
-import { renderKubeProxyRestore } from '../kube-proxy/index.ts';
+import { type RuleLayout, renderKubeProxyRestore } from '../kube-proxy/index.ts';
 import type { EndpointSlice, ProxierSettings, Service } from '../kube-proxy/types.ts';
 
-/** Restore text for kubelet's and kube-proxy's own chains and jumps (IPv4), in the order a node shows. */
-export function kubeBaseRestore(): string {
+/**
+ * Restore text for kubelet's and kube-proxy's own chains and jumps (IPv4), in the order a node shows.
+ * Kubelets of the `xlb` versions (1.19, 1.20) also own KUBE-MARK-DROP, which kube-proxy's KUBE-XLB
+ * chains jump to, and drop what it marked in KUBE-FIREWALL.
+ */
+export function kubeBaseRestore(layout: RuleLayout = 'ext'): string {
+  const legacy = layout === 'xlb';
   const portals = '-m comment --comment "kubernetes service portals"';
   const newPortals = `-m conntrack --ctstate NEW ${portals}`;
   const external = '-m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals"';
@@ -39,16 +44,23 @@ export function kubeBaseRestore(): string {
     `-A OUTPUT ${lbFirewall} -j KUBE-PROXY-FIREWALL`,
     `-A OUTPUT ${newPortals} -j KUBE-SERVICES`,
     '-A OUTPUT -j KUBE-FIREWALL',
+    ...(legacy
+      ? [
+          '-A KUBE-FIREWALL -m comment --comment "kubernetes firewall for dropping marked packets" -m mark --mark 0x8000/0x8000 -j DROP',
+        ]
+      : []),
     '-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
     'COMMIT',
     '*nat',
     ':KUBE-KUBELET-CANARY - [0:0]',
+    ...(legacy ? [':KUBE-MARK-DROP - [0:0]'] : []),
     ':KUBE-SERVICES - [0:0]',
     ':KUBE-POSTROUTING - [0:0]',
     ':KUBE-PROXY-CANARY - [0:0]',
     `-A PREROUTING ${portals} -j KUBE-SERVICES`,
     `-A OUTPUT ${portals} -j KUBE-SERVICES`,
     '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
+    ...(legacy ? ['-A KUBE-MARK-DROP -j MARK --set-xmark 0x8000/0x8000'] : []),
     'COMMIT',
   ].join('\n')}\n`;
 }

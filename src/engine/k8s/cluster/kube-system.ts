@@ -147,3 +147,82 @@ users:
     data: { 'config.conf': config, 'kubeconfig.conf': kubeconfig },
   };
 }
+
+/** kubeadm's cluster DNS address: the tenth address of the service range. */
+export function clusterDnsIp(serviceSubnet: string): string {
+  const [net = '10.96.0.0'] = serviceSubnet.split('/');
+  const parts = net.split('.').map(Number);
+  const value =
+    ((((parts[0] ?? 0) << 24) | ((parts[1] ?? 0) << 16) | ((parts[2] ?? 0) << 8) | (parts[3] ?? 0)) + 10) >>> 0;
+  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.');
+}
+
+/** CoreDNS's image for a Kubernetes version, as kubeadm pins it. */
+function coreDnsImage(kubernetesVersion: string): string {
+  const minor = Number(/^v?1\.(\d+)/.exec(kubernetesVersion)?.[1] ?? 31);
+  const tag = minor >= 30 ? 'v1.11.3' : minor >= 29 ? 'v1.11.1' : 'v1.10.1';
+  return `registry.k8s.io/coredns/coredns:${tag}`;
+}
+
+/**
+ * kubeadm's DNS addon: the `kube-dns` Service at the range's tenth address and the `coredns`
+ * Deployment (2 replicas). kind's nodes join after CoreDNS is scheduled, so its pods run on the
+ * control plane; the nodeSelector pins that here.
+ */
+export function kubeDnsObjects(scenario: Scenario): Obj[] {
+  const { cluster, lab } = scenario;
+  const cp = `${cluster.name}-control-plane`;
+  const labels = { 'k8s-app': 'kube-dns' };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+        annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+      },
+      spec: {
+        clusterIP: clusterDnsIp(cluster.serviceSubnet),
+        selector: labels,
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+          { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+        ],
+      },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'coredns', namespace: 'kube-system', labels },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            nodeSelector: { 'kubernetes.io/hostname': cp },
+            tolerations: [
+              { key: 'CriticalAddonsOnly', operator: 'Exists' },
+              { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+            ],
+            containers: [
+              {
+                name: 'coredns',
+                image: coreDnsImage(lab.kubernetesVersion),
+                args: ['-conf', '/etc/coredns/Corefile'],
+                ports: [
+                  { containerPort: 53, name: 'dns', protocol: 'UDP' },
+                  { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+                  { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+  ];
+}

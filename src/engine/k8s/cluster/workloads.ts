@@ -136,7 +136,28 @@ export function imageRepository(image: string): string {
     .replace(/^library\//, '');
 }
 
+/** outgrow0905/hostname (seed 000): a Node.js server on 8080 answering `You've hit <hostname>`. */
+const youveHit: Workload = {
+  ports: [8080],
+  handler: (pod) => (request) => {
+    const body = `You've hit ${pod.name}\n`;
+    return {
+      status: 200,
+      reason: 'OK',
+      headers: [
+        ['Date', httpDate(request.time)],
+        ['Connection', 'keep-alive'],
+        ['Keep-Alive', 'timeout=5'],
+        ['Content-Length', String(byteLength(body))],
+      ],
+      body,
+      keepAlive: true,
+    };
+  },
+};
+
 const WORKLOADS: Record<string, Workload> = {
+  'outgrow0905/hostname': youveHit,
   'traefik/whoami': whoami,
   'mendhak/http-https-echo': httpHttpsEcho,
   nginx,
