@@ -169,9 +169,14 @@ export class KernelClock implements Clock {
         if (this.#waiters.some((w) => Number.isFinite(w.at)) || this.#fire()) continue;
         if (this.paced) {
           if (events.size === 0) return;
-          await realDelay(PACED_TICK_MS);
-          events.runWhile(() => !this.#anyAwake(), PACED_TICK_MS * 1000);
-          if (!this.#anyAwake()) events.runUntil(this.micros + PACED_TICK_MS * 1000);
+          // Real time follows virtual time up to the next event, at most a tick at a go: a packet
+          // microseconds away runs at once, a timer seconds away is waited for in real time.
+          const gap = Math.min(PACED_TICK_MS * 1000, Math.max(0, (events.nextAt() ?? this.micros) - this.micros));
+          if (gap >= 1000) await realDelay(gap / 1000);
+          else await nextMacrotask();
+          const until = this.micros + gap;
+          events.runWhile(() => !this.#anyAwake(), gap);
+          if (!this.#anyAwake()) events.runUntil(until);
           this.#fire();
           continue;
         }

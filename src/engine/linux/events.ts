@@ -24,6 +24,11 @@ export class EventQueue {
     return this.#pending.length;
   }
 
+  /** The virtual time of the next event, if any. */
+  nextAt(): number | undefined {
+    return this.#pending[0]?.at;
+  }
+
   /** Runs `run` after `delayMicros` of virtual time (same-time events keep their order). */
   schedule(delayMicros: number, run: () => void): void {
     const item = { at: this.#clock.micros + Math.max(0, delayMicros), seq: this.#seq++, run };
