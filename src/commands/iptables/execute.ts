@@ -140,6 +140,9 @@ function run(cmd: IptablesCommand, access: TableAccess): string {
     case 'Z': {
       const table = access.view();
       const chains = cmd.chain !== undefined ? [getChain(table, chainName)] : sortedChains(table);
+      // nft creates built-in chains lazily: zeroing one that nothing wrote yet finds no chain.
+      const only = cmd.chain !== undefined ? chains[0] : undefined;
+      if (only?.policy && only.handle === undefined && !only.stats) throw new XtablesError(NO_CHAIN, 1);
       return zero(table, chains, cmd, cmd.chain === undefined);
     }
     case 'N':

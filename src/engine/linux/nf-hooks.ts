@@ -4,9 +4,9 @@
  * packet of it in both directions, and marks that follow the packet from hook to hook.
  *
  *   PREROUTING  raw → conntrack → mangle → nat (DNAT)
- *   INPUT       mangle → filter → nat (SNAT) → confirm
- *   FORWARD     mangle → filter
- *   OUTPUT      raw → conntrack → mangle → nat (DNAT) → filter
+ *   INPUT       mangle → filter → security → nat (SNAT) → confirm
+ *   FORWARD     mangle → filter → security
+ *   OUTPUT      raw → conntrack → mangle → nat (DNAT) → filter → security
  *   POSTROUTING mangle → nat (SNAT) → confirm
  */
 import { formatIpv4, type Ipv4 } from '../wire/addr.ts';
@@ -66,9 +66,9 @@ const REJECT_ICMP: Record<string, { type: number; code: number }> = {
 
 const TABLES: Record<NfHook, TableName[]> = {
   PREROUTING: ['raw', 'mangle', 'nat'],
-  INPUT: ['mangle', 'filter', 'nat'],
-  FORWARD: ['mangle', 'filter'],
-  OUTPUT: ['raw', 'mangle', 'nat', 'filter'],
+  INPUT: ['mangle', 'filter', 'security', 'nat'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  OUTPUT: ['raw', 'mangle', 'nat', 'filter', 'security'],
   POSTROUTING: ['mangle', 'nat'],
 };
 

@@ -308,13 +308,17 @@ export class ConntrackTable {
    * Only the first binding of each kind counts, as the nat table is consulted once per connection.
    */
   bindNat(entry: CtEntry, nat: { dnat?: { addr: Ipv4; port?: number }; snat?: { addr: Ipv4; port?: number } }): void {
+    // nf_nat_setup_info sets the NAT status bit only when the mapping changes the tuple (a DNAT to the
+    // address the packet already has is no DNAT for --ctstate).
     if (nat.dnat && !entry.dstNat) {
-      entry.reply = { ...entry.reply, src: nat.dnat.addr, sport: nat.dnat.port ?? entry.reply.sport };
-      entry.dstNat = true;
+      const reply = { ...entry.reply, src: nat.dnat.addr, sport: nat.dnat.port ?? entry.reply.sport };
+      entry.dstNat = reply.src !== entry.reply.src || reply.sport !== entry.reply.sport;
+      entry.reply = reply;
     }
     if (nat.snat && !entry.srcNat) {
-      entry.reply = { ...entry.reply, dst: nat.snat.addr, dport: nat.snat.port ?? entry.reply.dport };
-      entry.srcNat = true;
+      const reply = { ...entry.reply, dst: nat.snat.addr, dport: nat.snat.port ?? entry.reply.dport };
+      entry.srcNat = reply.dst !== entry.reply.dst || reply.dport !== entry.reply.dport;
+      entry.reply = reply;
     }
   }
 
